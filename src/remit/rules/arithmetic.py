@@ -1,0 +1,97 @@
+"""Interval arithmetic for score formulas (MS score, JADAS, percent change).
+
+A censored input (``ferritin >2000``) makes the score an interval; a score is
+exact only when all its inputs are. Open/closed ends are carried so that a
+score built from ``>2000`` stays strictly above its bound.
+"""
+
+from __future__ import annotations
+
+import math
+
+from remit.core.intervals import Interval
+from remit.core.units import tidy
+
+
+def _mul(a: float, b: float) -> float:
+    if a == 0 or b == 0:  # 0 x inf is 0 here: a zero coefficient removes the term
+        return 0.0
+    return a * b
+
+
+def add(values: list[Interval]) -> Interval:
+    low = tidy(math.fsum(v.low for v in values)) if all(math.isfinite(v.low) for v in values) else -math.inf
+    high = tidy(math.fsum(v.high for v in values)) if all(math.isfinite(v.high) for v in values) else math.inf
+    return Interval(low, high, all(v.low_closed for v in values), all(v.high_closed for v in values))
+
+
+def subtract(values: list[Interval]) -> Interval:
+    a, b = values
+    negated = Interval(-b.high, -b.low, b.high_closed, b.low_closed)
+    return add([a, negated])
+
+
+def _times(a: Interval, b: Interval) -> Interval:
+    corners = [
+        (_mul(a.low, b.low), a.low_closed and b.low_closed),
+        (_mul(a.low, b.high), a.low_closed and b.high_closed),
+        (_mul(a.high, b.low), a.high_closed and b.low_closed),
+        (_mul(a.high, b.high), a.high_closed and b.high_closed),
+    ]
+    low = min(c[0] for c in corners)
+    high = max(c[0] for c in corners)
+    low_closed = any(closed for value, closed in corners if value == low)
+    high_closed = any(closed for value, closed in corners if value == high)
+    return Interval(tidy(low), tidy(high), low_closed, high_closed)
+
+
+def multiply(values: list[Interval]) -> Interval:
+    result = values[0]
+    for value in values[1:]:
+        result = _times(result, value)
+    return result
+
+
+def divide(values: list[Interval]) -> Interval | None:
+    a, b = values
+    if b.low <= 0 <= b.high:
+        return None
+    inverse = Interval(1 / b.high if math.isfinite(b.high) else 0.0, 1 / b.low if math.isfinite(b.low) else 0.0,
+                       b.high_closed, b.low_closed)
+    return _times(a, inverse)
+
+
+def clip_max(values: list[Interval]) -> Interval:
+    """``min`` of the arguments (caps such as the JADAS10 joint count)."""
+    low = min(v.low for v in values)
+    high = min(v.high for v in values)
+    return Interval(low, high)
+
+
+def clip_min(values: list[Interval]) -> Interval:
+    """``max`` of the arguments (floors such as ESR below 20 counting as 20)."""
+    low = max(v.low for v in values)
+    high = max(v.high for v in values)
+    return Interval(low, high)
+
+
+def percent_change(current: Interval, reference: Interval) -> Interval | None:
+    """``(current - reference) / reference x 100``; zero baselines per §11:
+    0 -> 0 is no change, 0 -> more is worsening (+inf)."""
+    if reference.is_point and reference.low == 0:
+        if current.is_point and current.low == 0:
+            return Interval.point(0.0)
+        if current.low > 0:
+            return Interval(math.inf, math.inf)
+        return None
+    if reference.low <= 0:
+        return None
+    values = [
+        (c - r) / r * 100
+        for c in (current.low, current.high)
+        for r in (reference.low, reference.high)
+        if math.isfinite(r)
+    ]
+    if not values:
+        return None
+    return Interval(tidy(min(values)), tidy(max(values)))

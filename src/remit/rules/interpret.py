@@ -1,0 +1,760 @@
+"""The per-patient interpreter: evaluates a definition for one record as of an
+index date and explains every node with the evidence it used.
+
+Pure: it reads a :class:`~remit.core.record.PatientRecord` and the dates it is
+given; it never touches a database or a clock. Each operator of
+:mod:`remit.rules.ast` has one evaluation function below; none of them knows
+any particular instrument.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from remit.core.analytes import analyte as analyte_spec
+from remit.core.intervals import Interval, Op
+from remit.core.record import (
+    DiagnosisStatus,
+    Episode,
+    Finding,
+    Observation,
+    PatientRecord,
+    Sex,
+)
+from remit.core.truth import Truth, all_of, any_of, at_least
+from remit.errors import DefinitionError
+from remit.rules import ast
+from remit.rules.arithmetic import add, clip_max, clip_min, divide, multiply, percent_change, subtract
+
+# ---------------------------------------------------------------- results
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """A fact an outcome rests on."""
+
+    kind: str  # observation | finding | episode | diagnosis | medication | diary | genotype | patient
+    ref: str
+    date: date | None
+    text: str
+    analyte: str | None = None
+    value: str | None = None  # as entered
+    unit: str | None = None  # as entered
+    canonical: str | None = None  # canonical interval with unit
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "ref": self.ref,
+            "date": self.date.isoformat() if self.date else None,
+            "text": self.text,
+            "analyte": self.analyte,
+            "value": self.value,
+            "unit": self.unit,
+            "canonical": self.canonical,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """The evaluated node: a truth (truth nodes) or a value interval (value
+    nodes), the evidence used, a note and the children's outcomes."""
+
+    node_id: str
+    label: str
+    truth: Truth | None = None
+    value: Interval | None = None
+    unit: str | None = None
+    evidence: tuple[Evidence, ...] = ()
+    note: str | None = None
+    children: tuple[Outcome, ...] = ()
+
+    def walk(self) -> list[Outcome]:
+        """This outcome and every descendant, depth first."""
+        found = [self]
+        for child in self.children:
+            found.extend(child.walk())
+        return found
+
+    def find(self, node_id: str) -> Outcome:
+        for outcome in self.walk():
+            if outcome.node_id == node_id:
+                return outcome
+        raise KeyError(node_id)
+
+    def all_evidence(self) -> tuple[Evidence, ...]:
+        seen: dict[tuple[str, str], Evidence] = {}
+        for outcome in self.walk():
+            for item in outcome.evidence:
+                seen.setdefault((item.kind, item.ref), item)
+        return tuple(seen.values())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "node": self.node_id,
+            "label": self.label,
+            "status": self.truth.status if self.truth is not None else None,
+            "value": _interval_dict(self.value),
+            "unit": self.unit,
+            "evidence": [e.to_dict() for e in self.evidence],
+            "note": self.note,
+            "children": [c.to_dict() for c in self.children],
+        }
+
+
+def _interval_dict(value: Interval | None) -> list[float | None] | None:
+    if value is None:
+        return None
+    return [_finite(value.low), _finite(value.high)]
+
+
+def _finite(x: float) -> float | None:
+    return x if math.isfinite(x) else None
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """The evaluation of one definition for one patient as of a date."""
+
+    definition: ast.Criterion
+    index_date: date
+    outcome: Outcome
+    score: Interval | None
+    category: str | None
+    possible_categories: tuple[str, ...]
+    decisive_unknowns: tuple[str, ...]
+    baseline_date: date | None = None
+
+    @property
+    def truth(self) -> Truth:
+        assert self.outcome.truth is not None
+        return self.outcome.truth
+
+    @property
+    def status(self) -> str:
+        return self.truth.status
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stable JSON shape (docs/reference/evaluate-json.md)."""
+        from remit.rules.serialize import content_hash
+
+        d = self.definition
+        score_value = None
+        if self.score is not None and self.score.is_point:
+            score_value = self.score.low
+        return {
+            "instrument": d.id,
+            "version": d.version,
+            "title": d.title,
+            "status": self.status,
+            "status_meaning": d.status_meaning or None,
+            "score": score_value,
+            "score_bounds": _interval_dict(self.score),
+            "score_unit": d.score_unit if self.score is not None else None,
+            "category": self.category,
+            "possible_categories": list(self.possible_categories),
+            "verification": d.verification.value,
+            "caveats": list(d.caveats),
+            "evidence": [e.to_dict() for e in self.outcome.all_evidence()],
+            "decisive_unknowns": list(self.decisive_unknowns),
+            "citation": d.citation.describe(),
+            "doi": d.citation.doi,
+            "content_hash": content_hash(d),
+            "as_of": self.index_date.isoformat(),
+            "baseline": self.baseline_date.isoformat() if self.baseline_date else None,
+            "explanation": self.outcome.to_dict(),
+        }
+
+
+# ---------------------------------------------------------------- context
+
+
+@dataclass
+class _Context:
+    record: PatientRecord
+    index: date
+    baseline: date | None
+    overrides: Mapping[str, Truth] = field(default_factory=dict)
+    leaf_cache: dict[tuple[int, date], Outcome] = field(default_factory=dict)
+    cache: dict[tuple[int, date], Outcome] = field(default_factory=dict)
+
+    def at(self, index: date) -> _Context:
+        """The same evaluation as of another date (used by ``Sustained``)."""
+        return _Context(self.record, index, self.baseline, self.overrides, self.leaf_cache, self.cache)
+
+    def bounds(self, window: ast.Window) -> tuple[date | None, date]:
+        anchor = self.index
+        if window.anchor is ast.Anchor.BASELINE:
+            if self.baseline is None:
+                raise DefinitionError("this definition compares with a baseline visit; give baseline_date")
+            anchor = self.baseline
+        start = None if window.days_before is None else anchor - timedelta(days=window.days_before)
+        return start, anchor + timedelta(days=window.days_after)
+
+
+def evaluate(
+    definition: ast.Criterion,
+    record: PatientRecord,
+    index_date: date,
+    *,
+    baseline_date: date | None = None,
+) -> Result:
+    """Evaluate ``definition`` for ``record`` as of ``index_date``.
+
+    ``baseline_date`` is required by response definitions (ACR Pedi) that
+    compare with a baseline visit.
+    """
+    if definition.needs_baseline and baseline_date is None:
+        raise DefinitionError(f"{definition.id} compares with a baseline visit; give baseline_date")
+    ctx = _Context(record, index_date, baseline_date)
+    root = _eval(definition.rule, ctx)
+    score_outcome = _eval(definition.score, ctx) if definition.score is not None else None
+    children = (root,) if score_outcome is None else (root, score_outcome)
+    outcome = Outcome(
+        node_id=definition.id,
+        label=definition.title,
+        truth=root.truth,
+        value=score_outcome.value if score_outcome else None,
+        unit=definition.score_unit if score_outcome else None,
+        note=root.note,
+        children=children,
+    )
+    score = score_outcome.value if score_outcome else None
+    category, possible = _categorise(definition.bands, score)
+    decisive = _decisive_unknowns(definition, ctx, root)
+    return Result(definition, index_date, outcome, score, category, possible, decisive, baseline_date)
+
+
+def _categorise(bands: tuple[ast.Band, ...], score: Interval | None) -> tuple[str | None, tuple[str, ...]]:
+    """The first band whose test is met names the category; when the score is
+    an interval, every band it could fall in is listed and none is chosen."""
+    if not bands or score is None:
+        return None, ()
+    possible: list[str] = []
+    for band in bands:
+        truth = score.compare(band.op, band.threshold)
+        if truth is Truth.TRUE and not possible:
+            return band.label, (band.label,)
+        if truth is not Truth.FALSE:
+            possible.append(band.label)
+            if truth is Truth.TRUE:
+                break
+    return None, tuple(possible)
+
+
+# ---------------------------------------------------------------- dispatch
+
+
+_PURE_LEAVES = (ast.Measure, ast.Age, ast.Const, ast.CountEpisodes, ast.DiarySum, ast.RunLength)
+
+
+def _eval(node: ast.Node, ctx: _Context) -> Outcome:
+    if node.id in ctx.overrides and isinstance(node, ast.TRUTH_NODES):
+        forced = ctx.overrides[node.id]
+        return Outcome(node.id, node.label, truth=forced, note="assumed for the decisive-unknown analysis")
+    key = (id(node), ctx.index)
+    cache = ctx.leaf_cache if isinstance(node, _PURE_LEAVES) else ctx.cache
+    hit = cache.get(key)
+    if hit is not None:
+        return hit
+    handler = _HANDLERS.get(type(node))
+    if handler is None:  # pragma: no cover - the operator set is closed
+        raise DefinitionError(f"no evaluation for operator {type(node).__name__}")
+    outcome = handler(node, ctx)
+    cache[key] = outcome
+    return outcome
+
+
+# ---------------------------------------------------------------- value nodes
+
+
+def _observation_evidence(obs: Observation) -> Evidence:
+    m = obs.measurement
+    spec = analyte_spec(m.analyte)
+    canonical = None if m.interval.is_unbounded else f"{m.interval.describe()} {spec.canonical_unit}"
+    return Evidence(
+        kind="observation",
+        ref=obs.id,
+        date=obs.date,
+        text=f"{spec.name} {m.describe()} on {obs.date.isoformat()}",
+        analyte=m.analyte,
+        value=m.text,
+        unit=m.unit,
+        canonical=canonical,
+    )
+
+
+def _measure(node: ast.Measure, ctx: _Context) -> Outcome:
+    start, end = ctx.bounds(node.window)
+    rows = ctx.record.values(node.analyte, start, end)
+    unit = analyte_spec(node.analyte).canonical_unit
+    if not rows:
+        return Outcome(node.id, node.label, unit=unit, note=f"no {node.label} recorded {node.window.describe()}")
+    if node.reduce is ast.Reduce.LATEST:
+        chosen = [rows[-1]]
+        value = rows[-1].measurement.interval
+    elif node.reduce is ast.Reduce.FIRST:
+        chosen = [rows[0]]
+        value = rows[0].measurement.interval
+    else:
+        intervals = [r.measurement.interval for r in rows]
+        pick = max if node.reduce is ast.Reduce.MAX else min
+        low = pick(i.low for i in intervals)
+        high = pick(i.high for i in intervals)
+        value = Interval(low, high)
+        edge = (lambda i: i.high) if node.reduce is ast.Reduce.MAX else (lambda i: i.low)
+        best = pick(edge(i) for i in intervals)
+        chosen = [r for r in rows if edge(r.measurement.interval) == best][-1:]
+    note = None
+    if len(rows) > 1:
+        note = f"{node.reduce.value} of {len(rows)} values {node.window.describe()}"
+    return Outcome(node.id, node.label, value=value, unit=unit,
+                   evidence=tuple(_observation_evidence(r) for r in chosen), note=note)
+
+
+def _age(node: ast.Age, ctx: _Context) -> Outcome:
+    birth = ctx.record.patient.birth
+    if birth is None:
+        return Outcome(node.id, node.label, unit="a", note="date of birth not recorded")
+    on = ctx.index
+    evidence = [Evidence("patient", ctx.record.patient.id, None, f"born {birth.iso()}")]
+    if node.condition is not None:
+        onsets = [d for d in ctx.record.diagnoses if d.condition == node.condition and d.onset is not None]
+        if not onsets:
+            return Outcome(node.id, node.label, unit="a", note=f"onset of {node.condition} not recorded")
+        first = min(onsets, key=lambda d: d.onset or date.max)
+        assert first.onset is not None
+        on = first.onset
+        evidence.append(Evidence("diagnosis", first.id, first.onset, f"{first.condition} onset {first.onset}"))
+    youngest, oldest = birth.age_years(on)
+    return Outcome(node.id, node.label, value=Interval(youngest, oldest), unit="a", evidence=tuple(evidence))
+
+
+def _const(node: ast.Const, ctx: _Context) -> Outcome:
+    return Outcome(node.id, node.label, value=Interval.point(node.value), unit=node.unit)
+
+
+def _indicator(node: ast.Indicator, ctx: _Context) -> Outcome:
+    child = _eval(node.condition, ctx)
+    assert child.truth is not None
+    value = {Truth.TRUE: Interval.point(1), Truth.FALSE: Interval.point(0), Truth.UNKNOWN: Interval(0, 1)}[child.truth]
+    return Outcome(node.id, node.label, value=value, unit="1", children=(child,))
+
+
+_ARITH: dict[str, Callable[[list[Interval]], Interval | None]] = {
+    "+": add,
+    "-": subtract,
+    "*": multiply,
+    "/": divide,
+    "min": clip_max,
+    "max": clip_min,
+}
+
+
+def _arith(node: ast.Arith, ctx: _Context) -> Outcome:
+    children = tuple(_eval(a, ctx) for a in node.args)
+    values = [c.value for c in children]
+    if any(v is None for v in values):
+        missing = ", ".join(c.label for c in children if c.value is None)
+        return Outcome(node.id, node.label, unit=node.unit, children=children, note=f"unknown: {missing}")
+    result = _ARITH[node.op]([v for v in values if v is not None])
+    return Outcome(node.id, node.label, value=result, unit=node.unit, children=children)
+
+
+def _change(node: ast.Change, ctx: _Context) -> Outcome:
+    current, reference = _eval(node.current, ctx), _eval(node.reference, ctx)
+    children = (current, reference)
+    if current.value is None or reference.value is None:
+        return Outcome(node.id, node.label, unit="%", children=children, note="a value is missing")
+    value = percent_change(current.value, reference.value)
+    note = None if value is not None else "baseline interval includes zero; change undefined"
+    return Outcome(node.id, node.label, value=value, unit="%", children=children, note=note)
+
+
+def _episode_matches(node: ast.CountEpisodes, episode: Episode) -> Truth:
+    results: list[Truth] = []
+    if node.features_any:
+        results.append(Truth.of(any(f in episode.features for f in node.features_any)))
+    if node.min_hours is not None or node.max_hours is not None:
+        hours = episode.duration_hours
+        if hours is None and episode.end is not None:
+            # Whole-day dates: the duration lies between (days-1)*24 and days*24 hours.
+            days = (episode.end - episode.start).days + 1
+            span = Interval(max(days - 1, 0) * 24.0, days * 24.0)
+        elif hours is not None:
+            span = Interval.point(hours)
+        else:
+            span = Interval(0, math.inf)
+        if node.min_hours is not None:
+            results.append(span.compare(Op.GE, node.min_hours))
+        if node.max_hours is not None:
+            results.append(span.compare(Op.LE, node.max_hours))
+    for test in node.attributes:
+        results.append(_attribute_truth(episode.attribute(test.name), test))
+    return all_of(results)
+
+
+def _count_episodes(node: ast.CountEpisodes, ctx: _Context) -> Outcome:
+    start, end = ctx.bounds(node.window)
+    definite: list[Episode] = []
+    possible = 0
+    for episode in ctx.record.episodes_of(node.kind, start, end):
+        if start is not None and episode.start < start:
+            continue
+        match = _episode_matches(node, episode)
+        if match is Truth.TRUE:
+            definite.append(episode)
+        elif match is Truth.UNKNOWN:
+            possible += 1
+    covered = ctx.record.covers(start or date.min, end) if start is not None else False
+    high = float(len(definite) + possible) if covered else math.inf
+    note = None if covered else "the record does not cover the whole window: the count is a lower bound"
+    evidence = tuple(
+        Evidence("episode", e.id, e.start, f"{e.kind.value} {e.start}..{e.end or '?'} {', '.join(e.features)}")
+        for e in definite
+    )
+    return Outcome(node.id, node.label, value=Interval(float(len(definite)), high), unit="1",
+                   evidence=evidence, note=note)
+
+
+def _diary_sum(node: ast.DiarySum, ctx: _Context) -> Outcome:
+    start, end = ctx.bounds(node.window)
+    if start is None:
+        raise DefinitionError(f"{node.id}: a diary sum needs a bounded window")
+    days = {d.date: d for d in ctx.record.diary_between(start, end)}
+    low = high = 0
+    missing_days = 0
+    evidence: list[Evidence] = []
+    day = start
+    while day <= end:
+        entry = days.get(day)
+        if entry is None:
+            missing_days += 1
+            high += len(node.items)
+        else:
+            yes = [item for item in node.items if entry.answer(item) is True]
+            unanswered = sum(1 for item in node.items if entry.answer(item) is None)
+            low += len(yes)
+            high += len(yes) + unanswered
+            if yes:
+                evidence.append(Evidence("diary", day.isoformat(), day, f"diary {day}: {', '.join(yes)}"))
+        day += timedelta(days=1)
+    note = f"{missing_days} diary day(s) missing in the window" if missing_days else None
+    return Outcome(node.id, node.label, value=Interval(float(low), float(high)), unit="1",
+                   evidence=tuple(evidence), note=note)
+
+
+def _run_length(node: ast.RunLength, ctx: _Context) -> Outcome:
+    start, end = ctx.bounds(node.window)
+    records = ctx.record.findings_of(node.kind, start, end)
+    if not records:
+        return Outcome(node.id, node.label, unit="d", note=f"no {node.kind} recorded {node.window.describe()}")
+    best: tuple[int, list[Finding]] = (0, [])
+    run: list[Finding] = []
+    for finding in sorted(records, key=lambda f: (f.start, f.last_day)):
+        if not finding.present:
+            run = []
+            continue
+        run.append(finding)
+        first = run[0].start
+        last = min(max(f.last_day for f in run), end)
+        length = (last - first).days + 1
+        if length > best[0]:
+            best = (length, list(run))
+    length, used = best
+    evidence = tuple(Evidence("finding", f.id, f.start, f"{f.kind} {f.start}..{f.last_day}") for f in used)
+    return Outcome(node.id, node.label, value=Interval.point(float(length)), unit="d", evidence=evidence)
+
+
+def _points(node: ast.Points, ctx: _Context) -> Outcome:
+    domain_outcomes = []
+    total_low = total_high = 0.0
+    for domain in node.domains:
+        options = tuple(_eval(option.when, ctx) for option in domain.options)
+        met = [o.points for o, out in zip(domain.options, options, strict=True) if out.truth is Truth.TRUE]
+        open_ = [o.points for o, out in zip(domain.options, options, strict=True) if out.truth is Truth.UNKNOWN]
+        low = max(met, default=0.0)
+        high = max(met + open_, default=0.0)
+        total_low += low
+        total_high += high
+        domain_outcomes.append(
+            Outcome(domain.id, domain.label, value=Interval(low, high), unit="points", children=options)
+        )
+    return Outcome(node.id, node.label, value=Interval(total_low, total_high), unit="points",
+                   children=tuple(domain_outcomes))
+
+
+# ---------------------------------------------------------------- truth nodes
+
+
+def _compare(node: ast.Compare, ctx: _Context) -> Outcome:
+    child = _eval(node.value, ctx)
+    if child.value is None:
+        return Outcome(node.id, node.label, truth=Truth.UNKNOWN, children=(child,),
+                       note=child.note or f"{child.label} not available")
+    truth = child.value.compare(node.op, node.threshold)
+    note = None
+    if node.boundary_conflict and child.value.is_point and child.value.low == node.threshold:
+        truth = Truth.UNKNOWN
+        note = (f"value exactly {node.threshold:g} {node.unit}: the sources disagree whether the boundary "
+                "is included, so this item is indeterminate")
+    return Outcome(node.id, node.label, truth=truth, children=(child,), note=note)
+
+
+def _attribute_truth(actual: str | int | float | bool | None, test: ast.AttributeTest) -> Truth:
+    if actual is None:
+        return Truth.UNKNOWN
+    expected = test.value
+    if test.op == "==":
+        return Truth.of(str(actual).casefold() == str(expected).casefold())
+    if test.op == "in":
+        assert isinstance(expected, tuple)
+        return Truth.of(str(actual).casefold() in {e.casefold() for e in expected})
+    if isinstance(actual, bool) or not isinstance(actual, int | float) or isinstance(expected, tuple | str | bool):
+        return Truth.UNKNOWN
+    return Interval.point(float(actual)).compare(Op(test.op), float(expected))
+
+
+def _finding_truth(node: ast.HasFinding, finding: Finding) -> Truth:
+    if not finding.present:
+        return Truth.FALSE
+    return all_of(_attribute_truth(finding.attribute(t.name), t) for t in node.attributes)
+
+
+def _absence(record: PatientRecord, policy: ast.Absent, start: date | None, end: date) -> tuple[Truth, str]:
+    if policy is ast.Absent.FALSE_IF_COVERED and start is not None and record.covers(start, end):
+        return Truth.FALSE, "not recorded, and the record covers the window"
+    return Truth.UNKNOWN, "not recorded"
+
+
+def _has_finding(node: ast.HasFinding, ctx: _Context) -> Outcome:
+    start, end = ctx.bounds(node.window)
+    records = ctx.record.findings_of(node.kind, start, end)
+    if not records:
+        truth, why = _absence(ctx.record, node.absent, start, end)
+        return Outcome(node.id, node.label, truth=truth, note=f"{node.kind} {why} {node.window.describe()}")
+    judged = [(f, _finding_truth(node, f)) for f in records]
+    truth = any_of(t for _, t in judged)
+    used = [f for f, t in judged if t is truth] or [f for f, _ in judged]
+    evidence = tuple(
+        Evidence("finding", f.id, f.start,
+                 f"{f.kind} {'present' if f.present else 'absent'} {f.start}"
+                 + (f"..{f.end}" if f.end else "")
+                 + "".join(f"; {k}={v}" for k, v in f.attributes)
+                 + (f"; {f.value.describe()}" if f.value else ""))
+        for f in used
+    )
+    return Outcome(node.id, node.label, truth=truth, evidence=evidence)
+
+
+def _has_condition(node: ast.HasCondition, ctx: _Context) -> Outcome:
+    found = [d for d in ctx.record.diagnoses if d.condition == node.condition
+             and d.status is not DiagnosisStatus.REFUTED and (d.onset is None or d.onset <= ctx.index)]
+    if found:
+        evidence = tuple(Evidence("diagnosis", d.id, d.onset, f"diagnosis {d.condition} ({d.status.value})")
+                         for d in found)
+        return Outcome(node.id, node.label, truth=Truth.TRUE, evidence=evidence)
+    if ctx.record.diagnoses and node.absent is ast.Absent.FALSE_IF_COVERED:
+        return Outcome(node.id, node.label, truth=Truth.FALSE, note=f"no {node.condition} among the diagnoses")
+    return Outcome(node.id, node.label, truth=Truth.UNKNOWN, note=f"{node.condition} not recorded")
+
+
+def _has_result(node: ast.HasResult, ctx: _Context) -> Outcome:
+    start, end = ctx.bounds(node.window)
+    rows = ctx.record.values(node.analyte, start, end)
+    wanted = {c.casefold() for c in node.categories}
+    hits = [r for r in rows if r.measurement.qualitative is not None and r.measurement.qualitative.value in wanted]
+    evidence = tuple(_observation_evidence(r) for r in (hits or rows))
+    if len(hits) >= node.min_count and (hits[-1].date - hits[0].date).days >= node.min_span_days:
+        return Outcome(node.id, node.label, truth=Truth.TRUE, evidence=evidence)
+    if len(rows) >= node.min_count:
+        return Outcome(node.id, node.label, truth=Truth.FALSE, evidence=evidence,
+                       note=f"tested {len(rows)} time(s); {len(hits)} result(s) {'/'.join(node.categories)}")
+    return Outcome(node.id, node.label, truth=Truth.UNKNOWN, evidence=evidence,
+                   note=f"tested {len(rows)} time(s); {node.min_count} needed to decide")
+
+
+def _has_genotype(node: ast.HasGenotype, ctx: _Context) -> Outcome:
+    tested = [g for g in ctx.record.patient.genotypes if g.gene.casefold() == node.gene.casefold()]
+    if not tested:
+        return Outcome(node.id, node.label, truth=Truth.UNKNOWN, note=f"{node.gene} genotype not recorded")
+    evidence = tuple(
+        Evidence("genotype", f"{g.gene}:{g.variant}", None,
+                 f"{g.gene} {g.variant} {g.zygosity.value} ({g.classification.value})")
+        for g in tested
+    )
+    if any(g.classification in node.classes for g in tested):
+        return Outcome(node.id, node.label, truth=Truth.TRUE, evidence=evidence)
+    if any(g.classification.value == "unknown" for g in tested):
+        return Outcome(node.id, node.label, truth=Truth.UNKNOWN, evidence=evidence,
+                       note="genotype recorded without a classification")
+    return Outcome(node.id, node.label, truth=Truth.FALSE, evidence=evidence)
+
+
+def _is_sex(node: ast.IsSex, ctx: _Context) -> Outcome:
+    sex = ctx.record.patient.sex
+    if sex in (Sex.UNKNOWN, Sex.OTHER):
+        return Outcome(node.id, node.label, truth=Truth.UNKNOWN, note=f"sex recorded as {sex.value}")
+    return Outcome(node.id, node.label, truth=Truth.of(sex is node.sex),
+                   evidence=(Evidence("patient", ctx.record.patient.id, None, f"sex {sex.value}"),))
+
+
+def _on_medication(node: ast.OnMedication, ctx: _Context) -> Outcome:
+    start, end = ctx.bounds(node.window)
+    first = start or date.min
+    courses = [m for m in ctx.record.medications if m.drug in node.drugs
+               and m.start <= end and (m.stop is None or m.stop >= first)]
+    if courses:
+        evidence = tuple(Evidence("medication", m.id, m.start, f"{m.drug} {m.start}..{m.stop or 'ongoing'}")
+                         for m in courses)
+        return Outcome(node.id, node.label, truth=Truth.TRUE, evidence=evidence)
+    truth, why = _absence(ctx.record, ast.Absent.FALSE_IF_COVERED, start or end, end)
+    return Outcome(node.id, node.label, truth=truth, note=f"none of {', '.join(node.drugs)} {why}")
+
+
+def _all_of(node: ast.AllOf, ctx: _Context) -> Outcome:
+    children = tuple(_eval(i, ctx) for i in node.items)
+    return Outcome(node.id, node.label, truth=all_of(_truths(children)), children=children)
+
+
+def _any_of(node: ast.AnyOf, ctx: _Context) -> Outcome:
+    children = tuple(_eval(i, ctx) for i in node.items)
+    return Outcome(node.id, node.label, truth=any_of(_truths(children)), children=children)
+
+
+def _not(node: ast.Not, ctx: _Context) -> Outcome:
+    child = _eval(node.item, ctx)
+    assert child.truth is not None
+    return Outcome(node.id, node.label, truth=~child.truth, children=(child,))
+
+
+def _at_least(node: ast.AtLeast, ctx: _Context) -> Outcome:
+    children = tuple(_eval(i, ctx) for i in node.items)
+    truths = _truths(children)
+    met = sum(1 for t in truths if t is Truth.TRUE)
+    unknown = sum(1 for t in truths if t is Truth.UNKNOWN)
+    note = f"{met} of {len(truths)} met, {unknown} unknown; {node.k} needed"
+    return Outcome(node.id, node.label, truth=at_least(node.k, truths), children=children, note=note)
+
+
+def _sustained(node: ast.Sustained, ctx: _Context) -> Outcome:
+    start = ctx.index - timedelta(days=node.days)
+    visits = sorted({e.date for e in ctx.record.encounters if e.date <= ctx.index})
+    before = [d for d in visits if d <= start]
+    judged_dates = ([before[-1]] if before else []) + [d for d in visits if d > start]
+    judged = [(d, _eval(node.condition, ctx.at(d))) for d in judged_dates]
+    children = tuple(
+        Outcome(f"{node.id}@{d.isoformat()}", f"{o.label} on {d.isoformat()}", truth=o.truth,
+                evidence=o.all_evidence(), note=o.note)
+        for d, o in judged
+    )
+    failed = [d for d, o in judged if o.truth is Truth.FALSE]
+    if failed:
+        return Outcome(node.id, node.label, truth=Truth.FALSE, children=children,
+                       note=f"not met at the visit of {failed[-1].isoformat()}: the clock restarts")
+    if not before:
+        return Outcome(node.id, node.label, truth=Truth.UNKNOWN, children=children,
+                       note=f"no visit on or before {start.isoformat()} to show it held for {node.days} days")
+    truth = all_of(o.truth for _, o in judged if o.truth is not None)
+    note = f"judged at {len(judged)} visit(s) from {judged_dates[0].isoformat()}"
+    return Outcome(node.id, node.label, truth=truth, children=children, note=note)
+
+
+def _truths(children: tuple[Outcome, ...]) -> list[Truth]:
+    return [c.truth for c in children if c.truth is not None]
+
+
+_HANDLERS: dict[type, Callable[[Any, _Context], Outcome]] = {
+    ast.Measure: _measure,
+    ast.Age: _age,
+    ast.Const: _const,
+    ast.Indicator: _indicator,
+    ast.Arith: _arith,
+    ast.Change: _change,
+    ast.CountEpisodes: _count_episodes,
+    ast.DiarySum: _diary_sum,
+    ast.RunLength: _run_length,
+    ast.Points: _points,
+    ast.Compare: _compare,
+    ast.HasFinding: _has_finding,
+    ast.HasCondition: _has_condition,
+    ast.HasResult: _has_result,
+    ast.HasGenotype: _has_genotype,
+    ast.IsSex: _is_sex,
+    ast.OnMedication: _on_medication,
+    ast.AllOf: _all_of,
+    ast.AnyOf: _any_of,
+    ast.Not: _not,
+    ast.AtLeast: _at_least,
+    ast.Sustained: _sustained,
+}
+
+
+# ---------------------------------------------------------------- decisive unknowns
+
+_LEAF_TRUTHS = (ast.Compare, ast.HasFinding, ast.HasCondition, ast.HasResult, ast.HasGenotype,
+                ast.IsSex, ast.OnMedication, ast.Sustained)
+
+
+def _decisive_unknowns(definition: ast.Criterion, ctx: _Context, root: Outcome) -> tuple[str, ...]:
+    """Unknown items whose resolution alone would make the result definite.
+
+    Each unknown leaf is forced to MET and to NOT MET in turn and the rule is
+    re-evaluated; a leaf is decisive if either choice gives a definite result.
+    """
+    if root.truth is not Truth.UNKNOWN:
+        return ()
+    nodes = {n.id: n for n in iter_nodes(definition.rule)}
+    messages: list[str] = []
+    for outcome in root.walk():
+        node = nodes.get(outcome.node_id)
+        if node is None or not isinstance(node, _LEAF_TRUTHS) or outcome.truth is not Truth.UNKNOWN:
+            continue
+        effects = []
+        for forced, word in ((Truth.TRUE, "met"), (Truth.FALSE, "not met")):
+            trial = _Context(ctx.record, ctx.index, ctx.baseline, {node.id: forced}, ctx.leaf_cache)
+            result = _eval(definition.rule, trial).truth
+            if result is not Truth.UNKNOWN and result is not None:
+                effects.append(f"if {word}, the result would be {result.status.upper().replace('_', ' ')}")
+        if effects:
+            reason = f" ({outcome.note})" if outcome.note else ""
+            message = f"{node.label}{reason}: {'; '.join(effects)}"
+            if message not in messages:
+                messages.append(message)
+    return tuple(messages)
+
+
+def iter_nodes(node: ast.Node) -> list[ast.Node]:
+    """Every node of a definition tree, parents first (shared nodes once)."""
+    seen: dict[int, ast.Node] = {}
+    stack: list[ast.Node] = [node]
+    while stack:
+        current = stack.pop(0)
+        if id(current) in seen:
+            continue
+        seen[id(current)] = current
+        stack.extend(children_of(current))
+    return list(seen.values())
+
+
+def children_of(node: ast.Node) -> list[ast.Node]:
+    """The direct child nodes of any operator."""
+    if isinstance(node, ast.AllOf | ast.AnyOf | ast.AtLeast):
+        return list(node.items)
+    if isinstance(node, ast.Not):
+        return [node.item]
+    if isinstance(node, ast.Compare):
+        return [node.value]
+    if isinstance(node, ast.Indicator | ast.Sustained):
+        return [node.condition]
+    if isinstance(node, ast.Arith):
+        return list(node.args)
+    if isinstance(node, ast.Change):
+        return [node.current, node.reference]
+    if isinstance(node, ast.Points):
+        return [option.when for domain in node.domains for option in domain.options]
+    return []
