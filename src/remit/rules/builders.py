@@ -55,7 +55,7 @@ def compare(
     canonical = threshold if ucum == canonical_unit else convert(
         threshold, ucum, canonical_unit, molar_mass_g_per_mol=spec_mass
     )
-    published = f"{symbol} {threshold:g} {unit}".strip()
+    published = f"{op(symbol).symbol} {threshold:g} {unit}".strip()
     text = label or f"{value.label} {op(symbol).symbol} {threshold:g} {unit}".strip()
     return ast.Compare(node_id, text, value, op(symbol), canonical, canonical_unit, published, boundary_conflict)
 
