@@ -288,8 +288,8 @@ class MedicationCourse:
         if not self.active_on(day):
             return None
         current = None
-        for dose in self.doses:
-            if dose.start <= day:
+        for dose in self.doses:  # the latest step started on or before ``day``, whatever the tuple order
+            if dose.start <= day and (current is None or dose.start >= current.start):
                 current = dose
         return current
 
@@ -417,7 +417,7 @@ class PatientRecord:
     adverse_events: tuple[AdverseEvent, ...] = ()
     diary: tuple[DiaryDay, ...] = ()
     follow_up: tuple[date, date] | None = None
-    _by_analyte: dict[str, tuple[Observation, ...]] = field(default_factory=dict, repr=False, compare=False)
+    _by_analyte: dict[str, tuple[Observation, ...]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         sort = object.__setattr__

@@ -10,7 +10,15 @@ from __future__ import annotations
 import math
 
 from remit.core.intervals import Interval
-from remit.core.units import tidy
+
+ROUND_DIGITS = 9
+
+
+def tidy(value: float) -> float:
+    """Round a computed result to 1e-9 (finite values only). The screening
+    compiler rounds identically, so both engines agree on exact boundaries such
+    as an MS score of exactly -2.1."""
+    return round(value, ROUND_DIGITS) if math.isfinite(value) else value
 
 
 def _mul(a: float, b: float) -> float:
@@ -61,18 +69,35 @@ def divide(values: list[Interval]) -> Interval | None:
     return _times(a, inverse)
 
 
+def reduce_intervals(intervals: list[Interval], *, maximum: bool) -> Interval:
+    """The interval of the max (or min) of several uncertain values.
+
+    For the max, the lower end is the largest lower end (open if any interval
+    tied there is open: max(X >= 5, Y > 5) > 5) and the upper end the largest
+    upper end (closed if any tied interval can reach it). The min mirrors it.
+    The screening compiler implements the same rule in SQL.
+    """
+    if maximum:
+        low = max(i.low for i in intervals)
+        high = max(i.high for i in intervals)
+        low_closed = all(i.low_closed for i in intervals if i.low == low)
+        high_closed = any(i.high_closed for i in intervals if i.high == high)
+    else:
+        low = min(i.low for i in intervals)
+        high = min(i.high for i in intervals)
+        low_closed = any(i.low_closed for i in intervals if i.low == low)
+        high_closed = all(i.high_closed for i in intervals if i.high == high)
+    return Interval(low, high, low_closed, high_closed)
+
+
 def clip_max(values: list[Interval]) -> Interval:
     """``min`` of the arguments (caps such as the JADAS10 joint count)."""
-    low = min(v.low for v in values)
-    high = min(v.high for v in values)
-    return Interval(low, high)
+    return reduce_intervals(values, maximum=False)
 
 
 def clip_min(values: list[Interval]) -> Interval:
     """``max`` of the arguments (floors such as ESR below 20 counting as 20)."""
-    low = max(v.low for v in values)
-    high = max(v.high for v in values)
-    return Interval(low, high)
+    return reduce_intervals(values, maximum=True)
 
 
 def percent_change(current: Interval, reference: Interval) -> Interval | None:
@@ -86,11 +111,13 @@ def percent_change(current: Interval, reference: Interval) -> Interval | None:
         return None
     if reference.low <= 0:
         return None
+    # An unbounded reference (baseline ">100") makes the change approach -100 %
+    # for any finite current value; dropping that corner would claim precision.
     values = [
-        (c - r) / r * 100
+        (c - r) / r * 100 if math.isfinite(r) else -100.0
         for c in (current.low, current.high)
         for r in (reference.low, reference.high)
-        if math.isfinite(r)
+        if math.isfinite(r) or math.isfinite(c)
     ]
     if not values:
         return None

@@ -11,12 +11,13 @@ Two families:
 * **value nodes** yield an :class:`~remit.core.intervals.Interval` in a stated
   unit, or nothing (unknown): :class:`Measure`, :class:`Age`, :class:`Const`,
   :class:`Indicator`, :class:`Arith`, :class:`Change`, :class:`CountEpisodes`,
-  :class:`DiarySum`, :class:`RunLength`, :class:`Points`;
+  :class:`DiarySum`, :class:`RunLength`, :class:`Points`, :class:`Bounded`;
 * **truth nodes** yield a :class:`~remit.core.truth.Truth`:
   :class:`Compare`, :class:`HasFinding`, :class:`HasCondition`,
   :class:`HasResult`, :class:`HasGenotype`, :class:`IsSex`,
   :class:`OnMedication`, :class:`AllOf`, :class:`AnyOf`, :class:`Not`,
-  :class:`AtLeast`, :class:`Sustained`.
+  :class:`AtLeast`, :class:`Sustained`, :class:`WithinReference`,
+  :class:`HasValue`.
 
 Every operator can be compiled to SQL: UNKNOWN is NULL, intervals are two
 nullable columns, counts are sums of CASE expressions.
@@ -157,7 +158,20 @@ class CountEpisodes:
     """Number of episodes of ``kind`` in the window that match the filters.
 
     The count is exact when the record's coverage spans the window, otherwise
-    it is a lower bound ``[n, +inf)``."""
+    it is a lower bound ``[n, +inf)``. A window reaching back to the start of
+    the record (``days_before=None``) is spanned when the coverage starts on or
+    before the patient's (earliest possible) date of birth: a complete history.
+
+    Filters (all must hold): at least ``features_min`` of ``features_any``
+    among the episode's features (``features_min`` defaults to 1: any of
+    them); none of ``features_none``; duration within ``min_hours`` ..
+    ``max_hours`` (inclusive); every attribute test. With
+    ``recurrence_gap_days`` only recurrences are counted: a matching episode
+    counts when an earlier matching episode is on record and it starts at
+    least that many days after the end of the previous episode of ``kind``
+    (matching or not: any episode of the kind ends a symptom-free interval).
+    SQL: feature counts are ``SUM(CASE ...)`` over the episode's features; the
+    recurrence test is a ``LAG`` over the patient's episodes of the kind."""
 
     id: str
     label: str
@@ -167,6 +181,9 @@ class CountEpisodes:
     min_hours: float | None = None
     max_hours: float | None = None
     attributes: tuple[AttributeTest, ...] = ()
+    features_min: int = 1
+    features_none: tuple[str, ...] = ()
+    recurrence_gap_days: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,8 +236,24 @@ class Points:
     domains: tuple[Domain, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class Bounded:
+    """``value`` when it is known; otherwise the interval ``[low, high]`` (the
+    range of its scale), so that a total with an unrecorded item reports
+    bounds instead of nothing (JADAS with no physician global: [n, n + 10]).
+    SQL: ``COALESCE(value_low, low)``, ``COALESCE(value_high, high)``."""
+
+    id: str
+    label: str
+    value: ValueNode
+    low: float
+    high: float
+    unit: str = "1"
+
+
 ValueNode: TypeAlias = (
     Measure | Age | Const | Indicator | Arith | Change | CountEpisodes | DiarySum | RunLength | Points
+    | Bounded
 )
 
 # ---------------------------------------------------------------- truth nodes
@@ -283,12 +316,19 @@ class HasResult:
 @dataclass(frozen=True, slots=True)
 class HasGenotype:
     """A recorded genotype of ``gene`` in one of ``classes``; NOT_MET when the
-    gene was tested and no result is in those classes, UNKNOWN if untested."""
+    gene was tested and no result is in those classes, UNKNOWN if untested.
+
+    Genotypes carry no date, so the whole record is the window:
+    ``absent=FALSE_IF_COVERED`` makes an untested gene NOT_MET, for a
+    sufficient branch that counts only when a result is on record (the
+    definition must say why). In SQL: ``COALESCE(<match>, FALSE)`` over the
+    patient's genotype rows."""
 
     id: str
     label: str
     gene: str
     classes: tuple[GenotypeClass, ...]
+    absent: Absent = Absent.UNKNOWN
 
 
 @dataclass(frozen=True, slots=True)
@@ -351,15 +391,59 @@ class Sustained:
     days: int
 
 
+class Side(enum.Enum):
+    """Which limits of a reference range :class:`WithinReference` judges."""
+
+    BOTH = "both"
+    UPPER = "upper"  # not above the upper limit ("normal" for an acute-phase reactant)
+    LOWER = "lower"  # not below the lower limit
+
+
+@dataclass(frozen=True, slots=True)
+class WithinReference:
+    """The latest value of ``analyte`` in the window lies within the reference
+    range the reporting laboratory gave with it (``Measurement.reference``).
+
+    TRUE when the value's interval lies inside the judged limits (limits
+    inclusive; a missing limit on a judged side is no limit there), FALSE when
+    it lies wholly outside one of them, UNKNOWN when it straddles a limit,
+    when no judged limit is stored, or when nothing is recorded. A qualitative
+    result is the laboratory's own judgement: "normal" is TRUE, "high" ("low")
+    is FALSE when the upper (lower) side is judged and TRUE otherwise.
+    SQL: a CASE over the qualitative column, then the canonical interval
+    columns against the stored reference low/high columns."""
+
+    id: str
+    label: str
+    analyte: str
+    window: Window = field(default_factory=Window)
+    side: Side = Side.BOTH
+
+
+@dataclass(frozen=True, slots=True)
+class HasValue:
+    """At least one value of ``analyte`` is recorded in the window (the test
+    was done). NOT_MET when none is recorded and the record covers the window
+    (as :class:`OnMedication`), UNKNOWN otherwise. Used for rules such as
+    "if both are tested, both must be normal". SQL: ``EXISTS``, else the
+    coverage test."""
+
+    id: str
+    label: str
+    analyte: str
+    window: Window = field(default_factory=Window)
+
+
 TruthNode: TypeAlias = (
     Compare | HasFinding | HasCondition | HasResult | HasGenotype | IsSex | OnMedication
-    | AllOf | AnyOf | Not | AtLeast | Sustained
+    | AllOf | AnyOf | Not | AtLeast | Sustained | WithinReference | HasValue
 )
 Node: TypeAlias = ValueNode | TruthNode
 
-VALUE_NODES = (Measure, Age, Const, Indicator, Arith, Change, CountEpisodes, DiarySum, RunLength, Points)
+VALUE_NODES = (Measure, Age, Const, Indicator, Arith, Change, CountEpisodes, DiarySum, RunLength, Points,
+               Bounded)
 TRUTH_NODES = (Compare, HasFinding, HasCondition, HasResult, HasGenotype, IsSex, OnMedication,
-               AllOf, AnyOf, Not, AtLeast, Sustained)
+               AllOf, AnyOf, Not, AtLeast, Sustained, WithinReference, HasValue)
 
 # ---------------------------------------------------------------- definitions
 

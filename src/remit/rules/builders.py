@@ -55,7 +55,7 @@ def compare(
     canonical = threshold if ucum == canonical_unit else convert(
         threshold, ucum, canonical_unit, molar_mass_g_per_mol=spec_mass
     )
-    published = f"{op(symbol).symbol} {threshold:g} {unit}".strip()
+    published = f"{op(symbol).symbol} {threshold:g} {'' if unit == '1' else unit}".strip()
     text = label or f"{value.label} {op(symbol).symbol} {threshold:g} {unit}".strip()
     return ast.Compare(node_id, text, value, op(symbol), canonical, canonical_unit, published, boundary_conflict)
 
@@ -71,7 +71,7 @@ def _canonical_unit(value: ast.ValueNode) -> str:
         return "%"
     if isinstance(value, ast.Points):
         return "points"
-    if isinstance(value, ast.Arith | ast.Const):
+    if isinstance(value, ast.Arith | ast.Const | ast.Bounded):
         return value.unit
     return "1"
 
@@ -128,3 +128,23 @@ def domain(node_id: str, label: str, *options: ast.Option) -> ast.Domain:
 
 def points(node_id: str, label: str, *domains: ast.Domain) -> ast.Points:
     return ast.Points(node_id, label, tuple(domains))
+
+
+def within_reference(
+    node_id: str, analyte: str, *, days: int | None, side: ast.Side = ast.Side.BOTH, label: str | None = None,
+    baseline: bool = False,
+) -> ast.WithinReference:
+    """The latest ``analyte`` in the look-back window lies within its laboratory reference range."""
+    text = label or f"{analyte_spec(analyte).name} within the laboratory reference range"
+    return ast.WithinReference(node_id, text, analyte, window(days, baseline=baseline), side)
+
+
+def has_value(node_id: str, analyte: str, *, days: int | None, label: str | None = None) -> ast.HasValue:
+    """A value of ``analyte`` is recorded in the look-back window (the test was done)."""
+    return ast.HasValue(node_id, label or f"{analyte_spec(analyte).name} measured", analyte, window(days))
+
+
+def bounded(node_id: str, value: ast.ValueNode, low: float, high: float, *, label: str | None = None,
+            unit: str = "1") -> ast.Bounded:
+    """``value``, or its whole range ``[low, high]`` when it is not recorded."""
+    return ast.Bounded(node_id, label or value.label, value, low, high, unit)

@@ -40,7 +40,8 @@ def check(definition: ast.Criterion) -> list[Problem]:
             seen[node.id] = node
             problems.extend(_check_node(node, definition))
     if definition.needs_baseline is False and any(
-        isinstance(n, ast.Measure | ast.CountEpisodes | ast.DiarySum) and n.window.anchor is ast.Anchor.BASELINE
+        isinstance(n, ast.Measure | ast.CountEpisodes | ast.DiarySum | ast.WithinReference | ast.HasValue)
+        and n.window.anchor is ast.Anchor.BASELINE
         for root in roots for n in iter_nodes(root)
     ):
         problems.append(Problem(definition.id, "reads a baseline window but needs_baseline is False"))
@@ -52,7 +53,8 @@ def check(definition: ast.Criterion) -> list[Problem]:
 
 def _check_node(node: ast.Node, definition: ast.Criterion) -> list[Problem]:
     problems: list[Problem] = []
-    if isinstance(node, ast.Measure | ast.HasResult) and node.analyte not in ANALYTES:
+    if isinstance(node, ast.Measure | ast.HasResult | ast.WithinReference | ast.HasValue) \
+            and node.analyte not in ANALYTES:
         problems.append(Problem(node.id, f"unknown analyte {node.analyte!r}"))
     if isinstance(node, ast.HasFinding | ast.RunLength) and node.kind not in FINDING_KINDS:
         problems.append(Problem(node.id, f"unknown finding kind {node.kind!r}"))
@@ -100,7 +102,7 @@ def required_inputs(definition: ast.Criterion) -> dict[str, set[str]]:
     roots: list[ast.Node] = [definition.rule] + ([definition.score] if definition.score is not None else [])
     for root in roots:
         for node in iter_nodes(root):
-            if isinstance(node, ast.Measure | ast.HasResult):
+            if isinstance(node, ast.Measure | ast.HasResult | ast.WithinReference | ast.HasValue):
                 inputs["analytes"].add(node.analyte)
             elif isinstance(node, ast.HasFinding | ast.RunLength):
                 inputs["findings"].add(node.kind)

@@ -17,6 +17,7 @@ from typing import Any
 
 from remit.core.analytes import analyte as analyte_spec
 from remit.core.intervals import Interval, Op
+from remit.core.measurements import Qualitative
 from remit.core.record import (
     DiagnosisStatus,
     Episode,
@@ -28,7 +29,16 @@ from remit.core.record import (
 from remit.core.truth import Truth, all_of, any_of, at_least
 from remit.errors import DefinitionError
 from remit.rules import ast
-from remit.rules.arithmetic import add, clip_max, clip_min, divide, multiply, percent_change, subtract
+from remit.rules.arithmetic import (
+    add,
+    clip_max,
+    clip_min,
+    divide,
+    multiply,
+    percent_change,
+    reduce_intervals,
+    subtract,
+)
 
 # ---------------------------------------------------------------- results
 
@@ -302,12 +312,9 @@ def _measure(node: ast.Measure, ctx: _Context) -> Outcome:
         value = rows[0].measurement.interval
     else:
         intervals = [r.measurement.interval for r in rows]
-        pick = max if node.reduce is ast.Reduce.MAX else min
-        low = pick(i.low for i in intervals)
-        high = pick(i.high for i in intervals)
-        value = Interval(low, high)
+        value = reduce_intervals(intervals, maximum=node.reduce is ast.Reduce.MAX)
         edge = (lambda i: i.high) if node.reduce is ast.Reduce.MAX else (lambda i: i.low)
-        best = pick(edge(i) for i in intervals)
+        best = (max if node.reduce is ast.Reduce.MAX else min)(edge(i) for i in intervals)
         chosen = [r for r in rows if edge(r.measurement.interval) == best][-1:]
     note = None
     if len(rows) > 1:
@@ -378,7 +385,10 @@ def _change(node: ast.Change, ctx: _Context) -> Outcome:
 def _episode_matches(node: ast.CountEpisodes, episode: Episode) -> Truth:
     results: list[Truth] = []
     if node.features_any:
-        results.append(Truth.of(any(f in episode.features for f in node.features_any)))
+        present = sum(1 for f in node.features_any if f in episode.features)
+        results.append(Truth.of(present >= node.features_min))
+    if node.features_none:
+        results.append(Truth.of(not any(f in episode.features for f in node.features_none)))
     if node.min_hours is not None or node.max_hours is not None:
         hours = episode.duration_hours
         if hours is None and episode.end is not None:
@@ -398,23 +408,63 @@ def _episode_matches(node: ast.CountEpisodes, episode: Episode) -> Truth:
     return all_of(results)
 
 
+def _gap_days(previous: Episode, episode: Episode) -> Interval:
+    """Days from the end of ``previous`` to the start of ``episode`` (the
+    symptom-free interval); unknown below when ``previous`` has no end."""
+    if previous.end is not None:
+        return Interval.point(float((episode.start - previous.end).days))
+    if previous.duration_hours is not None:
+        return Interval.point((episode.start - previous.start).days - previous.duration_hours / 24)
+    return Interval(-math.inf, float((episode.start - previous.start).days))
+
+
+def _recurrence(
+    node: ast.CountEpisodes, episode: Episode, match: Truth, history: list[tuple[Episode, Truth]]
+) -> tuple[Truth, str]:
+    """Is ``episode`` a recurrence: it matches, an earlier matching episode is
+    on record, and it starts ``recurrence_gap_days`` after the previous one ended."""
+    assert node.recurrence_gap_days is not None
+    earlier = [(e, m) for e, m in history if e.start < episode.start]
+    if not earlier:
+        return Truth.FALSE, "no earlier episode"
+    previous = max((e for e, _ in earlier), key=lambda e: (e.start, e.end or e.start))
+    gap = _gap_days(previous, episode)
+    truth = all_of((match, any_of(m for _, m in earlier), gap.compare(Op.GE, node.recurrence_gap_days)))
+    return truth, f"{gap.describe()} days after {previous.id}"
+
+
+def _life_start(record: PatientRecord) -> date | None:
+    """Where a whole-history window begins, for coverage: the earliest possible date of birth."""
+    birth = record.patient.birth
+    return birth.earliest() if birth is not None else None
+
+
 def _count_episodes(node: ast.CountEpisodes, ctx: _Context) -> Outcome:
     start, end = ctx.bounds(node.window)
     definite: list[Episode] = []
+    details: dict[str, str] = {}
     possible = 0
+    history: list[tuple[Episode, Truth]] = []
+    if node.recurrence_gap_days is not None:
+        history = [(e, _episode_matches(node, e)) for e in ctx.record.episodes_of(node.kind, None, end)
+                   if e.start <= end]
     for episode in ctx.record.episodes_of(node.kind, start, end):
         if start is not None and episode.start < start:
             continue
         match = _episode_matches(node, episode)
+        if node.recurrence_gap_days is not None:
+            match, details[episode.id] = _recurrence(node, episode, match, history)
         if match is Truth.TRUE:
             definite.append(episode)
         elif match is Truth.UNKNOWN:
             possible += 1
-    covered = ctx.record.covers(start or date.min, end) if start is not None else False
+    first_day = start if start is not None else _life_start(ctx.record)
+    covered = first_day is not None and ctx.record.covers(first_day, end)
     high = float(len(definite) + possible) if covered else math.inf
     note = None if covered else "the record does not cover the whole window: the count is a lower bound"
     evidence = tuple(
-        Evidence("episode", e.id, e.start, f"{e.kind.value} {e.start}..{e.end or '?'} {', '.join(e.features)}")
+        Evidence("episode", e.id, e.start, f"{e.kind.value} {e.start}..{e.end or '?'} {', '.join(e.features)}"
+                 + (f" ({details[e.id]})" if e.id in details else ""))
         for e in definite
     )
     return Outcome(node.id, node.label, value=Interval(float(len(definite)), high), unit="1",
@@ -488,6 +538,15 @@ def _points(node: ast.Points, ctx: _Context) -> Outcome:
                    children=tuple(domain_outcomes))
 
 
+def _bounded(node: ast.Bounded, ctx: _Context) -> Outcome:
+    child = _eval(node.value, ctx)
+    if child.value is not None:
+        return Outcome(node.id, node.label, value=child.value, unit=node.unit, children=(child,))
+    note = f"{child.label} unknown: counted as its whole range {node.low:g}-{node.high:g}"
+    return Outcome(node.id, node.label, value=Interval(node.low, node.high), unit=node.unit,
+                   children=(child,), note=note)
+
+
 # ---------------------------------------------------------------- truth nodes
 
 
@@ -526,7 +585,8 @@ def _finding_truth(node: ast.HasFinding, finding: Finding) -> Truth:
 
 
 def _absence(record: PatientRecord, policy: ast.Absent, start: date | None, end: date) -> tuple[Truth, str]:
-    if policy is ast.Absent.FALSE_IF_COVERED and start is not None and record.covers(start, end):
+    first_day = start if start is not None else _life_start(record)
+    if policy is ast.Absent.FALSE_IF_COVERED and first_day is not None and record.covers(first_day, end):
         return Truth.FALSE, "not recorded, and the record covers the window"
     return Truth.UNKNOWN, "not recorded"
 
@@ -581,6 +641,9 @@ def _has_result(node: ast.HasResult, ctx: _Context) -> Outcome:
 def _has_genotype(node: ast.HasGenotype, ctx: _Context) -> Outcome:
     tested = [g for g in ctx.record.patient.genotypes if g.gene.casefold() == node.gene.casefold()]
     if not tested:
+        if node.absent is ast.Absent.FALSE_IF_COVERED:
+            return Outcome(node.id, node.label, truth=Truth.FALSE,
+                           note=f"{node.gene} genotype not recorded; the definition counts that as not found")
         return Outcome(node.id, node.label, truth=Truth.UNKNOWN, note=f"{node.gene} genotype not recorded")
     evidence = tuple(
         Evidence("genotype", f"{g.gene}:{g.variant}", None,
@@ -664,6 +727,46 @@ def _sustained(node: ast.Sustained, ctx: _Context) -> Outcome:
     return Outcome(node.id, node.label, truth=truth, children=children, note=note)
 
 
+def _within_reference(node: ast.WithinReference, ctx: _Context) -> Outcome:
+    start, end = ctx.bounds(node.window)
+    rows = ctx.record.values(node.analyte, start, end)
+    if not rows:
+        return Outcome(node.id, node.label, truth=Truth.UNKNOWN,
+                       note=f"no {analyte_spec(node.analyte).name} recorded {node.window.describe()}")
+    obs = rows[-1]
+    m = obs.measurement
+    evidence = (_observation_evidence(obs),)
+    judge_low = node.side in (ast.Side.BOTH, ast.Side.LOWER)
+    judge_high = node.side in (ast.Side.BOTH, ast.Side.UPPER)
+    if m.qualitative in (Qualitative.NORMAL, Qualitative.LOW, Qualitative.HIGH):
+        outside = (m.qualitative is Qualitative.LOW and judge_low) or (m.qualitative is Qualitative.HIGH and judge_high)
+        return Outcome(node.id, node.label, truth=Truth.of(not outside), evidence=evidence,
+                       note=f"reported {m.qualitative.value} by the laboratory")
+    ref = m.reference
+    low = ref.low if ref is not None and judge_low else None
+    high = ref.high if ref is not None and judge_high else None
+    if low is None and high is None:
+        return Outcome(node.id, node.label, truth=Truth.UNKNOWN, evidence=evidence,
+                       note="no reference range stored with the value")
+    v = m.interval
+    shown = f"reference {'' if low is None else f'{low:g}'}-{'' if high is None else f'{high:g}'} {m.canonical_unit}"
+    inside = (low is None or v.low >= low) and (high is None or v.high <= high)
+    below = low is not None and (v.high < low or (v.high == low and not v.high_closed))
+    above = high is not None and (v.low > high or (v.low == high and not v.low_closed))
+    truth = Truth.TRUE if inside else Truth.FALSE if below or above else Truth.UNKNOWN
+    return Outcome(node.id, node.label, truth=truth, evidence=evidence, note=shown)
+
+
+def _has_value(node: ast.HasValue, ctx: _Context) -> Outcome:
+    start, end = ctx.bounds(node.window)
+    rows = ctx.record.values(node.analyte, start, end)
+    if rows:
+        return Outcome(node.id, node.label, truth=Truth.TRUE, evidence=(_observation_evidence(rows[-1]),))
+    truth, why = _absence(ctx.record, ast.Absent.FALSE_IF_COVERED, start, end)
+    return Outcome(node.id, node.label, truth=truth,
+                   note=f"{analyte_spec(node.analyte).name} {why} {node.window.describe()}")
+
+
 def _truths(children: tuple[Outcome, ...]) -> list[Truth]:
     return [c.truth for c in children if c.truth is not None]
 
@@ -691,13 +794,16 @@ _HANDLERS: dict[type, Callable[[Any, _Context], Outcome]] = {
     ast.Not: _not,
     ast.AtLeast: _at_least,
     ast.Sustained: _sustained,
+    ast.Bounded: _bounded,
+    ast.WithinReference: _within_reference,
+    ast.HasValue: _has_value,
 }
 
 
 # ---------------------------------------------------------------- decisive unknowns
 
 _LEAF_TRUTHS = (ast.Compare, ast.HasFinding, ast.HasCondition, ast.HasResult, ast.HasGenotype,
-                ast.IsSex, ast.OnMedication, ast.Sustained)
+                ast.IsSex, ast.OnMedication, ast.Sustained, ast.WithinReference, ast.HasValue)
 
 
 def _decisive_unknowns(definition: ast.Criterion, ctx: _Context, root: Outcome) -> tuple[str, ...]:
@@ -757,4 +863,6 @@ def children_of(node: ast.Node) -> list[ast.Node]:
         return [node.current, node.reference]
     if isinstance(node, ast.Points):
         return [option.when for domain in node.domains for option in domain.options]
+    if isinstance(node, ast.Bounded):
+        return [node.value]
     return []

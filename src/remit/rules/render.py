@@ -54,7 +54,8 @@ def _node_text(node: ast.Node) -> str:
         canonical = ""
         if node.published and isinstance(node.value, ast.Measure):
             spec = analyte_spec(node.value.analyte)
-            published_unit = node.published.split(" ", 2)[-1]
+            parts = node.published.split(" ", 2)
+            published_unit = parts[2] if len(parts) > 2 else spec.canonical_unit  # dimensionless: no unit printed
             if published_unit != spec.canonical_unit:
                 canonical = f" (= {node.op.symbol} {node.threshold:g} {spec.canonical_unit})"
         flag = " — boundary disputed between sources: a value exactly on it is indeterminate" \
@@ -96,6 +97,14 @@ def _node_text(node: ast.Node) -> str:
         return f"{node.label}: sum of daily diary answers ({len(node.items)} items) {node.window.describe()}"
     if isinstance(node, ast.Arith):
         return f"{node.label} ({node.op})"
+    if isinstance(node, ast.WithinReference):
+        side = {ast.Side.BOTH: "", ast.Side.UPPER: ", upper limit only", ast.Side.LOWER: ", lower limit only"}
+        return (f"{node.label}: latest `{node.analyte}` {node.window.describe()} within the laboratory's "
+                f"reference range{side[node.side]}")
+    if isinstance(node, ast.HasValue):
+        return f"{node.label}: a `{node.analyte}` value recorded {node.window.describe()}"
+    if isinstance(node, ast.Bounded):
+        return f"{node.label} (when not recorded: its range {node.low:g}-{node.high:g})"
     return node.label
 
 

@@ -1,0 +1,742 @@
+"""Compile a criteria definition to one ibis expression: the explanation matrix.
+
+The output has one row per (person, index date) of the spine and one nullable
+column per definition node - the same nodes, the same three-valued semantics
+as :mod:`remit.rules.interpret`, with UNKNOWN as NULL. Value nodes give two
+columns (``<id>__low``, ``<id>__high``, NULL when unknown) plus the openness of
+each end. Every operator of :mod:`remit.rules.ast` is implemented once here,
+and no instrument is named anywhere.
+
+Design:
+
+* **leaves** (measures, findings, conditions, medications, episodes, diary,
+  genotype, age, sex) become aggregates over the fact tables, each keyed by the
+  spine and left-joined onto it;
+* **composites** (compare, all/any/not/at-least, arithmetic, points, change,
+  indicator) are column expressions over that wide table;
+* ``Sustained`` compiles its condition on a second spine of (person, index
+  date, visit date) and folds it back.
+
+Column names are node ids with ``.`` replaced by ``__`` (Spark reads dots as
+struct access); :func:`column_name` gives the mapping.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+
+from remit.core.intervals import Op
+from remit.rules import ast
+from remit.rules.arithmetic import ROUND_DIGITS
+from remit.rules.interpret import iter_nodes
+
+INF = float("inf")
+
+
+def column_name(node_id: str) -> str:
+    return node_id.replace(".", "__")
+
+
+_NULL_BOOL = ibis.null().cast("boolean")
+_NULL_FLOAT = ibis.null().cast("float64")
+
+
+def _lit(value: float) -> ir.FloatingScalar:
+    return ibis.literal(value, type="float64")
+
+
+@dataclass(frozen=True)
+class V:
+    """A compiled interval: NULL ``low`` means unknown."""
+
+    low: ir.FloatingValue
+    high: ir.FloatingValue
+    lc: ir.BooleanValue
+    hc: ir.BooleanValue
+
+    @property
+    def known(self) -> ir.BooleanValue:
+        return self.low.notnull()
+
+
+def _cases(*branches: tuple[ir.BooleanValue, Any], else_: Any) -> Any:
+    return ibis.cases(*branches, else_=else_)
+
+
+# ---------------------------------------------------------------- interval semantics
+
+
+def compare(v: V, op: Op, t: float, *, boundary_conflict: bool = False) -> ir.BooleanValue:
+    """SQL form of :meth:`remit.core.intervals.Interval.compare`."""
+    lo, hi, lc, hc = v.low, v.high, v.lc, v.hc
+    if op is Op.GT:
+        true, false = (lo > t) | ((lo == t) & ~lc), hi <= t
+    elif op is Op.GE:
+        true, false = lo >= t, (hi < t) | ((hi == t) & ~hc)
+    elif op is Op.LT:
+        true, false = (hi < t) | ((hi == t) & ~hc), lo >= t
+    else:
+        true, false = hi <= t, (lo > t) | ((lo == t) & ~lc)
+    branches: list[tuple[ir.BooleanValue, Any]] = [(lo.isnull(), _NULL_BOOL)]
+    if boundary_conflict:
+        branches.append(((lo == t) & (hi == t), _NULL_BOOL))
+    branches += [(true, True), (false, False)]
+    return _cases(*branches, else_=_NULL_BOOL)
+
+
+def _round(x: ir.FloatingValue) -> ir.FloatingValue:
+    return _cases((x.isinf() | x.isnan(), x), else_=x.round(ROUND_DIGITS)).cast("float64")
+
+
+def _times(a: ir.FloatingValue, b: ir.FloatingValue) -> ir.FloatingValue:
+    return _cases(((a == 0) | (b == 0), _lit(0.0)), else_=a * b)
+
+
+def _add(values: list[V]) -> V:
+    low = values[0].low
+    high = values[0].high
+    for v in values[1:]:
+        low = low + v.low
+        high = high + v.high
+    lc = values[0].lc
+    hc = values[0].hc
+    for v in values[1:]:
+        lc, hc = lc & v.lc, hc & v.hc
+    return V(_round(low), _round(high), lc, hc)
+
+
+def _neg(v: V) -> V:
+    return V(-v.high, -v.low, v.hc, v.lc)
+
+
+def _mul2(a: V, b: V) -> V:
+    corners = [
+        (_times(a.low, b.low), a.lc & b.lc),
+        (_times(a.low, b.high), a.lc & b.hc),
+        (_times(a.high, b.low), a.hc & b.lc),
+        (_times(a.high, b.high), a.hc & b.hc),
+    ]
+    low = ibis.least(*[c[0] for c in corners])
+    high = ibis.greatest(*[c[0] for c in corners])
+    lc = _any([(value == low) & closed for value, closed in corners])
+    hc = _any([(value == high) & closed for value, closed in corners])
+    return V(_round(low), _round(high), lc, hc)
+
+
+def _any(items: list[ir.BooleanValue]) -> ir.BooleanValue:
+    result = items[0]
+    for item in items[1:]:
+        result = result | item
+    return result
+
+
+def _all(items: list[ir.BooleanValue]) -> ir.BooleanValue:
+    result = items[0]
+    for item in items[1:]:
+        result = result & item
+    return result
+
+
+def _reduce(values: list[V], *, maximum: bool) -> V:
+    """SQL form of :func:`remit.rules.arithmetic.reduce_intervals`."""
+    if maximum:
+        low = ibis.greatest(*[v.low for v in values])
+        high = ibis.greatest(*[v.high for v in values])
+        lc = _all([~(v.low == low) | v.lc for v in values])
+        hc = _any([(v.high == high) & v.hc for v in values])
+    else:
+        low = ibis.least(*[v.low for v in values])
+        high = ibis.least(*[v.high for v in values])
+        lc = _any([(v.low == low) & v.lc for v in values])
+        hc = _all([~(v.high == high) | v.hc for v in values])
+    return V(low, high, lc, hc)
+
+
+def _null_unless_known(values: list[V], result: V) -> V:
+    known = _all([v.known for v in values])
+    return V(_cases((known, result.low), else_=_NULL_FLOAT), _cases((known, result.high), else_=_NULL_FLOAT),
+             result.lc, result.hc)
+
+
+def _arith(op: str, values: list[V]) -> V:
+    if op == "+":
+        result = _add(values)
+    elif op == "-":
+        result = _add([values[0], _neg(values[1])])
+    elif op == "*":
+        result = values[0]
+        for v in values[1:]:
+            result = _mul2(result, v)
+    elif op == "/":
+        a, b = values
+        inverse = V(_cases((b.high.isinf(), _lit(0.0)), else_=1 / b.high),
+                    _cases((b.low.isinf(), _lit(0.0)), else_=1 / b.low), b.hc, b.lc)
+        product = _mul2(a, inverse)
+        zero = (b.low <= 0) & (b.high >= 0)
+        result = V(_cases((zero, _NULL_FLOAT), else_=product.low), _cases((zero, _NULL_FLOAT), else_=product.high),
+                   product.lc, product.hc)
+    elif op == "min":
+        result = _reduce(values, maximum=False)
+    else:
+        result = _reduce(values, maximum=True)
+    return _null_unless_known(values, result)
+
+
+def _percent_change(cur: V, ref: V) -> V:
+    """SQL form of :func:`remit.rules.arithmetic.percent_change`."""
+    zero_ref = (ref.low == 0) & (ref.high == 0)
+    cur_zero = (cur.low == 0) & (cur.high == 0)
+    corners = [(c - r) / r * 100 for c in (cur.low, cur.high) for r in (ref.low, ref.high)]
+    finite = [_cases((r.isinf(), _NULL_FLOAT), else_=x) for x, r in zip(corners, [ref.low, ref.high] * 2, strict=True)]
+    low = _round(ibis.least(*finite))
+    high = _round(ibis.greatest(*finite))
+    unknown = cur.low.isnull() | ref.low.isnull()
+    lo = _cases((unknown, _NULL_FLOAT), (zero_ref & cur_zero, _lit(0.0)), (zero_ref & (cur.low > 0), _lit(INF)),
+                (zero_ref, _NULL_FLOAT), (ref.low <= 0, _NULL_FLOAT), else_=low)
+    hi = _cases((unknown, _NULL_FLOAT), (zero_ref & cur_zero, _lit(0.0)), (zero_ref & (cur.low > 0), _lit(INF)),
+                (zero_ref, _NULL_FLOAT), (ref.low <= 0, _NULL_FLOAT), else_=high)
+    return V(lo, hi, ibis.literal(True), ibis.literal(True))
+
+
+def _attribute_truth(text: ir.StringValue, num: ir.FloatingValue, test: ast.AttributeTest) -> ir.BooleanValue:
+    """SQL form of the interpreter's attribute test (text case-insensitive,
+    numbers numerically, a missing attribute unknown)."""
+    expected = test.value
+    if test.op == "==":
+        truth = text.lower() == str(expected).casefold()
+    elif test.op == "in":
+        assert isinstance(expected, tuple)
+        truth = text.lower().isin([e.casefold() for e in expected])
+    elif isinstance(expected, bool | str | tuple):
+        return _NULL_BOOL
+    else:
+        v = V(num, num, ibis.literal(True), ibis.literal(True))
+        truth = compare(v, Op(test.op), float(expected))
+        return _cases((text.isnull() | num.isnull(), _NULL_BOOL), else_=truth)
+    return _cases((text.isnull(), _NULL_BOOL), else_=truth)
+
+
+def _kleene_any(truth: ir.BooleanValue) -> ir.BooleanValue:
+    """Aggregate OR with Kleene semantics (NULL for an empty group)."""
+    n_true = truth.cast("int64").fill_null(0).sum()
+    n_null = truth.isnull().cast("int64").sum()
+    return _cases((n_true > 0, True), (n_null > 0, _NULL_BOOL), else_=False)
+
+
+def _kleene_all(truth: ir.BooleanValue) -> ir.BooleanValue:
+    n_false = (~truth).cast("int64").fill_null(0).sum()
+    n_null = truth.isnull().cast("int64").sum()
+    return _cases((n_false > 0, False), (n_null > 0, _NULL_BOOL), else_=True)
+
+
+# ---------------------------------------------------------------- the compiler
+
+
+class Compiler:
+    """Compiles definitions against one set of fact tables.
+
+    ``facts`` maps the names of :data:`remit.screening.facts.SCHEMAS` to ibis
+    tables on one backend. ``spine`` has ``person_id``, ``index_date`` and
+    (nullable) ``baseline_date``.
+    """
+
+    def __init__(self, facts: dict[str, ir.Table]) -> None:
+        self.facts = facts
+
+    def compile(self, definition: ast.Criterion, spine: ir.Table) -> ir.Table:
+        roots: list[ast.Node] = [definition.rule]
+        if definition.score is not None:
+            roots.append(definition.score)
+        scope = _Scope(self, spine, ["person_id", "index_date"], "index_date")
+        columns = scope.columns(roots)
+        columns[column_name(definition.id)] = columns[column_name(definition.rule.id)]
+        return scope.table.select("person_id", "index_date", **columns)
+
+
+class _Scope:
+    """One spine and the nodes compiled on it."""
+
+    def __init__(self, compiler: Compiler, spine: ir.Table, keys: list[str], index: str) -> None:
+        self.compiler = compiler
+        self.facts = compiler.facts
+        self.keys = keys
+        self.index = index
+        self.table = spine
+        self.truths: dict[str, ir.BooleanValue] = {}
+        self.values: dict[str, V] = {}
+        self.leaves: dict[str, dict[str, str]] = {}
+
+    # ----- building
+
+    def columns(self, roots: list[ast.Node]) -> dict[str, Any]:
+        nodes: list[ast.Node] = []
+        for root in roots:
+            nodes.extend(iter_nodes(root))
+        for node in nodes:
+            if isinstance(node, _LEAVES) and node.id not in self.leaves:
+                self._join_leaf(node)
+        out: dict[str, Any] = {}
+        for node in nodes:
+            if isinstance(node, ast.TRUTH_NODES):
+                out[column_name(node.id)] = self.truth(node)
+            else:
+                v = self.value(node)
+                out[f"{column_name(node.id)}__low"] = v.low
+                out[f"{column_name(node.id)}__high"] = v.high
+                out[f"{column_name(node.id)}__low_closed"] = v.lc
+                out[f"{column_name(node.id)}__high_closed"] = v.hc
+        return out
+
+    def _join_leaf(self, node: ast.Node) -> None:
+        builder = _LEAF_BUILDERS[type(node)]
+        leaf: ir.Table = builder(self, node)
+        prefix = column_name(node.id)
+        renamed = leaf.rename({f"{prefix}__{c}": c for c in leaf.columns if c not in self.keys})
+        self.table = self.table.left_join(renamed, self.keys).select(
+            *self.table.columns, *[c for c in renamed.columns if c not in self.keys]
+        )
+        self.leaves[node.id] = {c: f"{prefix}__{c}" for c in leaf.columns if c not in self.keys}
+
+    def _leaf(self, node: ast.Node) -> ir.BooleanValue | V:
+        """Expressions for a joined leaf, against the final wide table (columns
+        taken from an earlier version of the table would not belong to it)."""
+        cols = {name: self.table[column] for name, column in self.leaves[node.id].items()}
+        if "truth" in cols:
+            return self._absent_fill(node, cols)
+        return self._value_fill(node, cols)
+
+    def _absent_fill(self, node: ast.Node, cols: dict[str, Any]) -> ir.BooleanValue:
+        truth = cols["truth"]
+        if "when_absent" in cols:
+            return _cases((cols["has_rows"].fill_null(False), truth), else_=cols["when_absent"])
+        return truth
+
+    def _value_fill(self, node: ast.Node, cols: dict[str, Any]) -> V:
+        lc = cols.get("low_closed", ibis.literal(True))
+        hc = cols.get("high_closed", ibis.literal(True))
+        return V(cols["low"], cols["high"], lc.fill_null(True), hc.fill_null(True))
+
+    # ----- windows
+
+    def anchor(self, t: ir.Table, window: ast.Window) -> ir.DateValue:
+        return t["baseline_date"] if window.anchor is ast.Anchor.BASELINE else t[self.index]
+
+    def window_bounds(self, t: ir.Table, window: ast.Window) -> tuple[ir.DateValue | None, ir.DateValue]:
+        anchor = self.anchor(t, window)
+        start = None if window.days_before is None else anchor - ibis.interval(days=window.days_before)
+        return start, anchor + ibis.interval(days=window.days_after)
+
+    def spine_keys(self) -> ir.Table:
+        cols = list(dict.fromkeys([*self.keys, "baseline_date"]))
+        return self.table.select(*cols).distinct()
+
+    def covered(self, t: ir.Table, start: ir.DateValue | None, end: ir.DateValue) -> ir.BooleanValue:
+        """Whether the person's data coverage spans ``start..end`` (t must hold
+        the joined coverage columns ``cov_start``/``cov_end``)."""
+        if start is None:
+            return ibis.literal(False)
+        return (t["cov_start"] <= start) & (t["cov_end"] >= end)
+
+    def with_coverage(self, t: ir.Table) -> ir.Table:
+        cov = self.facts["coverage"].rename(cov_start="start", cov_end="end")
+        return t.left_join(cov, "person_id").select(*t.columns, "cov_start", "cov_end")
+
+    # ----- expressions
+
+    def truth(self, node: ast.Node) -> ir.BooleanValue:
+        if node.id in self.truths:
+            return self.truths[node.id]
+        if node.id in self.leaves:
+            leaf = self._leaf(node)
+            assert not isinstance(leaf, V)
+            self.truths[node.id] = leaf
+            return leaf
+        if isinstance(node, ast.Compare):
+            result = compare(self.value(node.value), node.op, node.threshold,
+                             boundary_conflict=node.boundary_conflict)
+        elif isinstance(node, ast.AllOf):
+            result = _all([self.truth(i) for i in node.items])
+        elif isinstance(node, ast.AnyOf):
+            result = _any([self.truth(i) for i in node.items])
+        elif isinstance(node, ast.Not):
+            result = ~self.truth(node.item)
+        elif isinstance(node, ast.AtLeast):
+            items = [self.truth(i) for i in node.items]
+            met = sum((i.cast("int64").fill_null(0) for i in items), ibis.literal(0))
+            unknown = sum((i.isnull().cast("int64") for i in items), ibis.literal(0))
+            result = _cases((met >= node.k, True), (met + unknown < node.k, False), else_=_NULL_BOOL)
+        else:  # pragma: no cover - every truth node is a leaf or handled above
+            raise TypeError(f"cannot compile {type(node).__name__}")
+        self.truths[node.id] = result
+        return result
+
+    def value(self, node: ast.Node) -> V:
+        if node.id in self.values:
+            return self.values[node.id]
+        if node.id in self.leaves:
+            leaf = self._leaf(node)
+            assert isinstance(leaf, V)
+            self.values[node.id] = leaf
+            return leaf
+        if isinstance(node, ast.Const):
+            result = V(_lit(node.value), _lit(node.value), ibis.literal(True), ibis.literal(True))
+        elif isinstance(node, ast.Indicator):
+            t = self.truth(node.condition)
+            result = V(_cases((t, _lit(1.0)), else_=_lit(0.0)), _cases((t == False, _lit(0.0)), else_=_lit(1.0)),  # noqa: E712
+                       ibis.literal(True), ibis.literal(True))
+        elif isinstance(node, ast.Arith):
+            result = _arith(node.op, [self.value(a) for a in node.args])
+        elif isinstance(node, ast.Change):
+            result = _percent_change(self.value(node.current), self.value(node.reference))
+        elif isinstance(node, ast.Points):
+            result = self._points(node)
+        else:  # pragma: no cover
+            raise TypeError(f"cannot compile {type(node).__name__}")
+        self.values[node.id] = result
+        return result
+
+    def _points(self, node: ast.Points) -> V:
+        low: Any = _lit(0.0)
+        high: Any = _lit(0.0)
+        for domain in node.domains:
+            lows = [_cases((self.truth(o.when) == True, _lit(o.points)), else_=_lit(0.0))  # noqa: E712
+                    for o in domain.options]
+            highs = [_cases((self.truth(o.when) == False, _lit(0.0)), else_=_lit(o.points))  # noqa: E712
+                     for o in domain.options]
+            low = low + ibis.greatest(_lit(0.0), *lows)
+            high = high + ibis.greatest(_lit(0.0), *highs)
+        return V(low, high, ibis.literal(True), ibis.literal(True))
+
+
+# ---------------------------------------------------------------- leaves
+
+_LEAVES = (ast.Measure, ast.Age, ast.CountEpisodes, ast.DiarySum, ast.RunLength, ast.HasFinding, ast.HasCondition,
+           ast.HasResult, ast.HasGenotype, ast.IsSex, ast.OnMedication, ast.Sustained)
+
+
+def _measure(scope: _Scope, node: ast.Measure) -> ir.Table:
+    spine = scope.spine_keys()
+    m = scope.facts["measurement"]
+    m = m.filter(m.analyte == node.analyte)
+    start, end = scope.window_bounds(spine, node.window)
+    cond = [spine.person_id == m.person_id, m.date <= end]
+    if start is not None:
+        cond.append(m.date >= start)
+    joined = spine.inner_join(m, cond).select(*scope.keys, "date", "seq", "low", "high", "low_closed", "high_closed")
+    if node.reduce in (ast.Reduce.LATEST, ast.Reduce.FIRST):
+        order = [ibis.desc("date"), ibis.desc("seq")] if node.reduce is ast.Reduce.LATEST else ["date", "seq"]
+        ranked = joined.mutate(rn=ibis.row_number().over(group_by=scope.keys, order_by=order))
+        return ranked.filter(ranked.rn == 0).select(*scope.keys, "low", "high", "low_closed", "high_closed")
+    maximum = node.reduce is ast.Reduce.MAX
+    w = ibis.window(group_by=scope.keys)
+    ext = joined.mutate(
+        best_low=(joined.low.max() if maximum else joined.low.min()).over(w),
+        best_high=(joined.high.max() if maximum else joined.high.min()).over(w),
+    )
+    if maximum:
+        lc_agg = _kleene_flag_all(ext, ext.low == ext.best_low, ext.low_closed)
+        hc_agg = _kleene_flag_any(ext, ext.high == ext.best_high, ext.high_closed)
+    else:
+        lc_agg = _kleene_flag_any(ext, ext.low == ext.best_low, ext.low_closed)
+        hc_agg = _kleene_flag_all(ext, ext.high == ext.best_high, ext.high_closed)
+    return ext.group_by(scope.keys).aggregate(
+        low=ext.best_low.max(), high=ext.best_high.max(), low_closed=lc_agg, high_closed=hc_agg
+    )
+
+
+def _kleene_flag_all(t: ir.Table, tied: ir.BooleanValue, flag: ir.BooleanValue) -> ir.BooleanValue:
+    """all(flag) over the tied rows."""
+    return (_cases((tied & ~flag, 1), else_=0)).sum() == 0
+
+
+def _kleene_flag_any(t: ir.Table, tied: ir.BooleanValue, flag: ir.BooleanValue) -> ir.BooleanValue:
+    return (_cases((tied & flag, 1), else_=0)).sum() > 0
+
+
+def _years_between(start: ir.DateValue, end: ir.DateValue) -> ir.FloatingValue:
+    """Completed years plus the fraction of the current year of age (the
+    interpreter's ``BirthDate.age_years``)."""
+    whole = (end.year() - start.year()) - _cases(
+        ((end.month() * 100 + end.day()) < (start.month() * 100 + start.day()), 1), else_=0
+    )
+    anniversary = start + whole.as_interval("Y")
+    following = start + (whole + 1).as_interval("Y")
+    fraction = end.delta(anniversary, unit="day").cast("float64") / following.delta(anniversary, unit="day")
+    return whole.cast("float64") + fraction
+
+
+def _age(scope: _Scope, node: ast.Age) -> ir.Table:
+    spine = scope.spine_keys()
+    person = scope.facts["person"]
+    joined = spine.inner_join(person, "person_id")
+    if node.condition is None:
+        on = joined[scope.index]
+        base = joined
+    else:
+        cond = scope.facts["condition"]
+        onsets = cond.filter((cond.condition == node.condition) & cond.onset.notnull()) \
+            .group_by("person_id").aggregate(onset=cond.onset.min())
+        base = joined.inner_join(onsets, "person_id")
+        on = base.onset
+    rows = base.filter(base.birth_low.notnull())
+    on = rows[scope.index] if node.condition is None else rows.onset
+    return rows.select(*scope.keys, low=_years_between(rows.birth_high, on),
+                       high=_years_between(rows.birth_low, on))
+
+
+def _has_finding(scope: _Scope, node: ast.HasFinding) -> ir.Table:
+    spine = scope.spine_keys()
+    f = scope.facts["finding"]
+    f = f.filter(f.kind == node.kind)
+    start, end = scope.window_bounds(spine, node.window)
+    last_day = f.end.fill_null(f.start)
+    cond = [spine.person_id == f.person_id, f.start <= end]
+    if start is not None:
+        cond.append(last_day >= start)
+    joined = spine.inner_join(f, cond).select(*scope.keys, "finding_id", "present")
+    truth: Any = joined.present
+    attrs = scope.facts["finding_attribute"]
+    for i, test in enumerate(node.attributes):
+        a = attrs.filter(attrs.name == test.name).select("finding_id", **{f"t{i}": "text", f"n{i}": "num"})
+        joined = joined.left_join(a, "finding_id").select(*joined.columns, f"t{i}", f"n{i}")
+    if node.attributes:
+        tests = [_attribute_truth(joined[f"t{i}"], joined[f"n{i}"], t) for i, t in enumerate(node.attributes)]
+        truth = _cases((joined.present, _all(tests)), else_=False)
+    else:
+        truth = joined.present
+    agg = joined.mutate(t=truth).group_by(scope.keys).aggregate(truth=_kleene_any(ibis._.t), n=ibis._.t.count())
+    return _with_absence(scope, spine, agg, node.window, node.absent)
+
+
+def _with_absence(scope: _Scope, spine: ir.Table, agg: ir.Table, window: ast.Window, absent: ast.Absent) -> ir.Table:
+    """Rows for every spine key: found rows keep their truth; the others get
+    the absence policy (FALSE only when coverage spans the window)."""
+    base = scope.with_coverage(spine)
+    start, end = scope.window_bounds(base, window)
+    if absent is ast.Absent.FALSE_IF_COVERED:
+        when_absent = _cases((scope.covered(base, start, end), False), else_=_NULL_BOOL)
+    else:
+        when_absent = _NULL_BOOL
+    base = base.select(*scope.keys, when_absent=when_absent)
+    joined = base.left_join(agg, scope.keys).select(*scope.keys, "when_absent", "truth", "n")
+    return joined.select(*scope.keys, truth=joined.truth, has_rows=joined.n.notnull(), when_absent=joined.when_absent)
+
+
+def _has_condition(scope: _Scope, node: ast.HasCondition) -> ir.Table:
+    spine = scope.spine_keys()
+    c = scope.facts["condition"]
+    joined = spine.inner_join(c, spine.person_id == c.person_id)
+    hit = (joined.condition == node.condition) & (joined.status != "refuted") & (
+        joined.onset.isnull() | (joined.onset <= joined[scope.index]))
+    agg = joined.mutate(hit=hit).group_by(scope.keys).aggregate(hits=ibis._.hit.cast("int64").sum())
+    if node.absent is ast.Absent.FALSE_IF_COVERED:
+        otherwise: Any = False
+    else:
+        otherwise = _NULL_BOOL
+    truth = _cases((agg.hits > 0, True), else_=otherwise)
+    return agg.select(*scope.keys, truth=truth, has_rows=ibis.literal(True), when_absent=_NULL_BOOL)
+
+
+def _has_result(scope: _Scope, node: ast.HasResult) -> ir.Table:
+    spine = scope.spine_keys()
+    m = scope.facts["measurement"]
+    m = m.filter(m.analyte == node.analyte)
+    start, end = scope.window_bounds(spine, node.window)
+    cond = [spine.person_id == m.person_id, m.date <= end]
+    if start is not None:
+        cond.append(m.date >= start)
+    joined = spine.inner_join(m, cond).select(*scope.keys, "date", "qualitative")
+    wanted = [c.casefold() for c in node.categories]
+    hit = joined.qualitative.isin(wanted).fill_null(False)
+    agg = joined.mutate(hit=hit, hit_date=_cases((hit, joined.date), else_=ibis.null().cast("date"))) \
+        .group_by(scope.keys).aggregate(n=ibis._.date.count(), hits=ibis._.hit.cast("int64").sum(),
+                                        first=ibis._.hit_date.min(), last=ibis._.hit_date.max())
+    span = agg["last"].delta(agg["first"], unit="day")
+    truth = _cases(((agg.hits >= node.min_count) & (span >= node.min_span_days), True),
+                   (agg.n >= node.min_count, False), else_=_NULL_BOOL)
+    return agg.select(*scope.keys, truth=truth, has_rows=ibis.literal(True), when_absent=_NULL_BOOL)
+
+
+def _has_genotype(scope: _Scope, node: ast.HasGenotype) -> ir.Table:
+    spine = scope.spine_keys()
+    g = scope.facts["genotype"]
+    g = g.filter(g.gene.lower() == node.gene.casefold())
+    joined = spine.inner_join(g, "person_id")
+    wanted = [c.value for c in node.classes]
+    agg = joined.group_by(scope.keys).aggregate(
+        hits=joined.classification.isin(wanted).cast("int64").sum(),
+        unknown=(joined.classification == "unknown").cast("int64").sum(),
+    )
+    truth = _cases((agg.hits > 0, True), (agg.unknown > 0, _NULL_BOOL), else_=False)
+    return agg.select(*scope.keys, truth=truth, has_rows=ibis.literal(True), when_absent=_NULL_BOOL)
+
+
+def _is_sex(scope: _Scope, node: ast.IsSex) -> ir.Table:
+    spine = scope.spine_keys()
+    p = scope.facts["person"]
+    joined = spine.inner_join(p, "person_id")
+    truth = _cases((joined.sex.isin(["unknown", "other"]), _NULL_BOOL), else_=joined.sex == node.sex.value)
+    return joined.select(*scope.keys, truth=truth)
+
+
+def _on_medication(scope: _Scope, node: ast.OnMedication) -> ir.Table:
+    spine = scope.spine_keys()
+    d = scope.facts["drug"]
+    d = d.filter(d.drug.isin(list(node.drugs)))
+    start, end = scope.window_bounds(spine, node.window)
+    cond = [spine.person_id == d.person_id, d.start <= end]
+    if start is not None:
+        cond.append(d.stop.isnull() | (d.stop >= start))
+    joined = spine.inner_join(d, cond)
+    agg = joined.group_by(scope.keys).aggregate(n=joined.drug.count()).mutate(truth=ibis.literal(True))
+    base = scope.with_coverage(spine)
+    b_start, b_end = scope.window_bounds(base, node.window)
+    covered = scope.covered(base, b_start if b_start is not None else b_end, b_end)
+    base = base.select(*scope.keys, when_absent=_cases((covered, False), else_=_NULL_BOOL))
+    out = base.left_join(agg, scope.keys).select(*scope.keys, "when_absent", "truth", "n")
+    return out.select(*scope.keys, truth=out.truth, has_rows=out.n.notnull(), when_absent=out.when_absent)
+
+
+def _count_episodes(scope: _Scope, node: ast.CountEpisodes) -> ir.Table:
+    spine = scope.spine_keys()
+    e = scope.facts["episode"]
+    e = e.filter(e.kind == node.kind.value)
+    start, end = scope.window_bounds(spine, node.window)
+    cond = [spine.person_id == e.person_id, e.start <= end]
+    if start is not None:
+        cond.append(e.start >= start)
+    joined = spine.inner_join(e, cond).select(*scope.keys, "episode_id", "start", "end", "duration_hours")
+    tests: list[Any] = []
+    if node.features_any:
+        feats = scope.facts["episode_feature"]
+        feats = feats.filter(feats.feature.isin(list(node.features_any))).select("episode_id").distinct() \
+            .mutate(has_feature=ibis.literal(True))
+        joined = joined.left_join(feats, "episode_id").select(*joined.columns, "has_feature")
+        tests.append(joined.has_feature.fill_null(False))
+    if node.min_hours is not None or node.max_hours is not None:
+        days = joined.end.delta(joined.start, unit="day") + 1
+        dates_low = ibis.greatest(days - 1, 0).cast("float64") * 24.0
+        dates_high = days.cast("float64") * 24.0
+        low = _cases((joined.duration_hours.notnull(), joined.duration_hours), (joined.end.notnull(), dates_low),
+                     else_=_lit(0.0))
+        high = _cases((joined.duration_hours.notnull(), joined.duration_hours), (joined.end.notnull(), dates_high),
+                      else_=_lit(INF))
+        span = V(low, high, ibis.literal(True), ibis.literal(True))
+        if node.min_hours is not None:
+            tests.append(compare(span, Op.GE, node.min_hours))
+        if node.max_hours is not None:
+            tests.append(compare(span, Op.LE, node.max_hours))
+    attrs = scope.facts["episode_attribute"]
+    for i, test in enumerate(node.attributes):
+        a = attrs.filter(attrs.name == test.name).select("episode_id", **{f"t{i}": "text", f"n{i}": "num"})
+        joined = joined.left_join(a, "episode_id").select(*joined.columns, f"t{i}", f"n{i}")
+        tests.append(_attribute_truth(joined[f"t{i}"], joined[f"n{i}"], test))
+    match = _all(tests) if tests else ibis.literal(True)
+    agg = joined.mutate(match=match).group_by(scope.keys).aggregate(
+        definite=(ibis._.match == True).cast("int64").fill_null(0).sum(),  # noqa: E712
+        possible=ibis._.match.isnull().cast("int64").sum(),
+    )
+    base = scope.with_coverage(spine)
+    b_start, b_end = scope.window_bounds(base, node.window)
+    base = base.select(*scope.keys, covered=scope.covered(base, b_start, b_end))
+    out = base.left_join(agg, scope.keys).select(*scope.keys, "covered", "definite", "possible")
+    definite = out.definite.fill_null(0).cast("float64")
+    possible = out.possible.fill_null(0).cast("float64")
+    return out.select(*scope.keys, low=definite,
+                      high=_cases((out.covered.fill_null(False), definite + possible), else_=_lit(INF)))
+
+
+def _diary_sum(scope: _Scope, node: ast.DiarySum) -> ir.Table:
+    spine = scope.spine_keys()
+    start, end = scope.window_bounds(spine, node.window)
+    if start is None:
+        raise ValueError(f"{node.id}: a diary sum needs a bounded window")
+    n_items = len(node.items)
+    days = scope.facts["diary_day"]
+    present = spine.inner_join(days, [spine.person_id == days.person_id, days.date >= start, days.date <= end]) \
+        .group_by(scope.keys).aggregate(present=ibis._.date.nunique())
+    answers = scope.facts["diary_answer"]
+    answers = answers.filter(answers.item.isin(list(node.items)))
+    answered = spine.inner_join(answers, [spine.person_id == answers.person_id, answers.date >= start,
+                                          answers.date <= end]) \
+        .group_by(scope.keys).aggregate(answered=ibis._.item.count(),
+                                        yes=ibis._.answer.cast("int64").fill_null(0).sum())
+    base = spine.mutate(total=end.delta(start, unit="day") + 1)
+    out = base.left_join(present, scope.keys).select(*base.columns, "present")
+    out = out.left_join(answered, scope.keys).select(*out.columns, "answered", "yes")
+    yes = out.yes.fill_null(0)
+    present_days = out.present.fill_null(0)
+    answered_n = out.answered.fill_null(0)
+    high = yes + (present_days * n_items - answered_n) + (out.total - present_days) * n_items
+    return out.select(*scope.keys, low=yes.cast("float64"), high=high.cast("float64"))
+
+
+def _run_length(scope: _Scope, node: ast.RunLength) -> ir.Table:
+    spine = scope.spine_keys()
+    f = scope.facts["finding"]
+    f = f.filter(f.kind == node.kind)
+    start, end = scope.window_bounds(spine, node.window)
+    last_day = f.end.fill_null(f.start)
+    cond = [spine.person_id == f.person_id, f.start <= end]
+    if start is not None:
+        cond.append(last_day >= start)
+    joined = spine.inner_join(f, cond).select(*scope.keys, "start", "present", "seq",
+                                              last=last_day, window_end=end)
+    order = ["start", "last", "seq"]
+    w = ibis.window(group_by=scope.keys, order_by=order, preceding=None, following=0)
+    runs = joined.mutate(run=(~joined.present).cast("int64").sum().over(w))
+    present = runs.filter(runs.present)
+    per_run = present.group_by([*scope.keys, "run"]).aggregate(
+        first=present.start.min(), last=present["last"].max(), window_end=present.window_end.max())
+    lengths = per_run.mutate(length=ibis.least(per_run["last"], per_run.window_end).delta(per_run["first"],
+                                                                                             unit="day") + 1)
+    best = lengths.group_by(scope.keys).aggregate(best=lengths.length.max())
+    any_rows = joined.group_by(scope.keys).aggregate(n=joined.start.count())
+    out = any_rows.left_join(best, scope.keys).select(*scope.keys, "best")
+    value = out.best.fill_null(0).cast("float64")
+    return out.select(*scope.keys, low=value, high=value)
+
+
+def _sustained(scope: _Scope, node: ast.Sustained) -> ir.Table:
+    spine = scope.spine_keys()
+    enc = scope.facts["encounter"].select("person_id", visit="date").distinct()
+    visits = spine.inner_join(enc, [spine.person_id == enc.person_id, enc.visit <= spine[scope.index]]) \
+        .select(*spine.columns, "visit")
+    inner = _Scope(scope.compiler, visits, [*scope.keys, "visit"], "visit")
+    column = inner.columns([node.condition])[column_name(node.condition.id)]
+    judged = inner.table.select(*scope.keys, "visit", t=column)
+    start = judged[scope.index] - ibis.interval(days=node.days)
+    judged = judged.mutate(before=judged.visit <= start, start_date=start)
+    last_before = judged.filter(judged.before).group_by(scope.keys).aggregate(anchor=ibis._.visit.max())
+    judged = judged.left_join(last_before, scope.keys).select(*judged.columns, "anchor")
+    counted = judged.filter((judged.visit == judged.anchor) | ~judged.before)
+    agg = counted.group_by(scope.keys).aggregate(
+        failed=(counted.t == False).cast("int64").fill_null(0).sum(),  # noqa: E712
+        unknown=counted.t.isnull().cast("int64").sum(),
+        has_anchor=counted.anchor.notnull().cast("int64").max(),
+    )
+    truth = _cases((agg.failed > 0, False), (agg.has_anchor == 0, _NULL_BOOL), (agg.unknown > 0, _NULL_BOOL),
+                   else_=True)
+    return agg.select(*scope.keys, truth=truth, has_rows=ibis.literal(True), when_absent=_NULL_BOOL)
+
+
+_LEAF_BUILDERS: dict[type, Callable[[Any, Any], ir.Table]] = {
+    ast.Measure: _measure,
+    ast.Age: _age,
+    ast.HasFinding: _has_finding,
+    ast.HasCondition: _has_condition,
+    ast.HasResult: _has_result,
+    ast.HasGenotype: _has_genotype,
+    ast.IsSex: _is_sex,
+    ast.OnMedication: _on_medication,
+    ast.CountEpisodes: _count_episodes,
+    ast.DiarySum: _diary_sum,
+    ast.RunLength: _run_length,
+    ast.Sustained: _sustained,
+}
+
