@@ -87,6 +87,12 @@ class ConflictError(RemitError):
     code = "conflict"
 
 
+class StorageError(RemitError, RuntimeError):
+    """The database cannot be used: missing, unreachable, or not migrated."""
+
+    code = "storage_error"
+
+
 class DefinitionError(RemitError, ValueError):
     """A criteria definition fails its static checks."""
 

@@ -34,7 +34,7 @@ def interpreter_outcomes(
 def compiled_rows(
     con: Any, definition: ast.Criterion, cases: Sequence[tuple[PatientRecord, date, date | None]], prefix: str
 ) -> dict[str, dict[str, Any]]:
-    records = [renamed(r, f"p{i}") for i, (r, _, _) in enumerate(cases)]
+    records = [r if r.patient.id.startswith("p") else renamed(r, f"p{i}") for i, (r, _, _) in enumerate(cases)]
     facts = load_arrow(con, facts_from_records(records), prefix=prefix)
     spine = create_table(con, f"{prefix}spine", spine_table((f"p{i}", idx, base) for i, (_, idx, base) in enumerate(cases)))
     expr = Compiler(facts).compile(definition, spine)

@@ -17,7 +17,35 @@ from remit.errors import UnknownCodeError
 from remit.rules.ast import Criterion
 from remit.rules.interpret import Result, evaluate
 
-INSTRUMENT_IDS: tuple[str, ...] = ("mas_2016",)
+INSTRUMENT_IDS: tuple[str, ...] = (
+    "mas_2016",
+    "ilar_sjia_2001",
+    "printo_sjia_2019",
+    "mas_ravelli_2005",
+    "hlh_2004",
+    "hscore",
+    "ms_score_2019",
+    "mh_score_2017",
+    "fmf_livneh_1997",
+    "fmf_yalcinkaya_2009",
+    "eurofever_fmf_2019",
+    "eurofever_caps_2019",
+    "eurofever_traps_2019",
+    "eurofever_mkd_2019",
+    "aidai",
+    "esc_2015_pericarditis",
+    "wallace_cid_2004",
+    "acr_cid_2011",
+    "remission_on_medication",
+    "remission_off_medication",
+    "jadas10",
+    "jadas27",
+    "jadas71",
+    "cjadas10",
+    "sjadas",
+    "acr_pedi",
+    "acr_pedi_sjia_adapted",
+)
 
 
 def _load() -> Mapping[str, Criterion]:

@@ -28,8 +28,9 @@ def load_target(target: str, database: str | None) -> PatientRecord:
     path = Path(target)
     if path.suffix.lower() in (".yaml", ".yml", ".json") or path.exists():
         from remit import casefiles
+        from remit.interop import fhir
 
-        return casefiles.load(path)
+        return fhir.load_bundle(path) if fhir.is_bundle_file(path) else casefiles.load(path)
     from remit import services
     from remit.config import Settings
 
@@ -47,9 +48,7 @@ def default_as_of(record: PatientRecord) -> date:
     return coverage[1]
 
 
-def run(
-    record: PatientRecord, as_of: date, instruments: list[str], baseline: date | None
-) -> tuple[Result, ...]:
+def run(record: PatientRecord, as_of: date, instruments: list[str], baseline: date | None) -> tuple[Result, ...]:
     if instruments:
         definitions = [catalogue.get(i) for i in instruments]
         return tuple(evaluate(d, record, as_of, baseline_date=baseline) for d in definitions)
@@ -90,12 +89,21 @@ def results_table(record: PatientRecord, as_of: date, results: tuple[Result, ...
 
 def evaluate_command(
     target: Annotated[str, typer.Argument(help="A patient id in the registry, or a case file (YAML/JSON).")],
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Index date (YYYY-MM-DD). Default: the latest recorded fact.")] = None,  # noqa: E501
-    instrument: Annotated[list[str] | None, typer.Option("--instrument", "-i", help="Instrument id; repeat for several. Default: every applicable one.")] = None,  # noqa: E501
-    baseline: Annotated[str | None, typer.Option("--baseline", help="Baseline visit date, for response instruments (ACR Pedi).")] = None,  # noqa: E501
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Index date (YYYY-MM-DD). Default: the latest recorded fact.")
+    ] = None,  # noqa: E501
+    instrument: Annotated[
+        list[str] | None,
+        typer.Option("--instrument", "-i", help="Instrument id; repeat for several. Default: every applicable one."),
+    ] = None,  # noqa: E501
+    baseline: Annotated[
+        str | None, typer.Option("--baseline", help="Baseline visit date, for response instruments (ACR Pedi).")
+    ] = None,  # noqa: E501
     as_json: Annotated[bool, typer.Option("--json", help="Print the stable JSON document instead of a table.")] = False,
     explain_: Annotated[bool, typer.Option("--explain", help="Also print every item with its evidence.")] = False,
-    database: Annotated[str | None, typer.Option("--database", envvar="REMIT_DATABASE_URL", help="Database URL.")] = None,  # noqa: E501
+    database: Annotated[
+        str | None, typer.Option("--database", envvar="REMIT_DATABASE_URL", help="Database URL.")
+    ] = None,  # noqa: E501
 ) -> None:
     """Evaluate criteria, scores and activity indices for one patient, with the evidence used."""
     record = load_target(target, database)

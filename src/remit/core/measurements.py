@@ -49,6 +49,8 @@ _QUALITATIVE_WORDS: dict[str, Qualitative] = {
 }
 
 _COMPARATORS = {">": Op.GT, ">=": Op.GE, "≥": Op.GE, "<": Op.LT, "<=": Op.LE, "≤": Op.LE}
+# "1,500": a decimal comma (1.5) or a thousands separator (1500)? Refused, never guessed.
+_AMBIGUOUS_COMMA = re.compile(r"^[+-]?[1-9]\d{0,2},\d{3}$")
 _NUMBER = re.compile(r"^\s*(?P<cmp><=|>=|≤|≥|<|>|=)?\s*(?P<num>[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?)\s*$")
 
 
@@ -121,13 +123,20 @@ def measure(
     :class:`ImplausibleValueError`, each naming ``field``.
     """
     spec = analyte(analyte_id)
-    text = _text(value)
+    text = _text(value, field)
     match = _NUMBER.match(text)
     if match is None:
         return _qualitative(spec, text, unit, reference, field)
     if spec.kind is ValueKind.QUALITATIVE:
         raise ValueParseError(
             f"{spec.name} is reported as a category (positive/negative), not a number: {text!r}", field=field
+        )
+    if _AMBIGUOUS_COMMA.match(match.group("num")):
+        raise ValueParseError(
+            f"{text!r} is ambiguous: a decimal comma or a thousands separator? "
+            f"Write it without the comma or with a decimal point (for example "
+            f"{match.group('num').replace(',', '')} or {match.group('num').replace(',', '.')})",
+            field=field,
         )
     number = float(match.group("num").replace(",", "."))
     if not math.isfinite(number):
@@ -140,11 +149,15 @@ def measure(
     return Measurement(spec.id, text, unit, ucum, comparator, number, None, interval, reference)
 
 
-def _text(value: str | float | int) -> str:
+def _text(value: str | float | int, field: str = "value") -> str:
     if isinstance(value, bool):
-        raise ValueParseError(f"{value!r} is not a measured value", field="value")
-    if isinstance(value, int | float):
-        return f"{value:g}" if isinstance(value, float) else str(value)
+        raise ValueParseError(f"{value!r} is not a measured value", field=field)
+    if isinstance(value, float):
+        short = f"{value:g}"
+        # ``:g`` keeps 6 significant digits; the text is what gets stored, so never lose any.
+        return short if not math.isfinite(value) or float(short) == value else repr(value)
+    if isinstance(value, int):
+        return str(value)
     return value.strip()
 
 
@@ -181,9 +194,9 @@ def _check_plausible(spec: Analyte, number: float, unit_text: str, ucum: str, ca
     if (low is None or canonical >= low) and (high is None or canonical <= high):
         return
     expected = f"{_fmt(low)}-{_fmt(high)} {spec.canonical_unit}"
-    shown = f"{number:g} {unit_text}"
+    shown = f"{number:.12g} {unit_text}"
     if ucum != spec.canonical_unit:
-        shown += f" (= {canonical:g} {spec.canonical_unit})"
+        shown += f" (= {canonical:.12g} {spec.canonical_unit})"
     hint = _unit_hint(spec, number, ucum)
     raise ImplausibleValueError(
         f"{spec.name} {shown} is outside the plausible range {expected}{hint}", field=field

@@ -11,15 +11,18 @@ nothing here reads a clock.
 from __future__ import annotations
 
 import enum
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
+from typing import Any
 
 from remit.core.codes import Coding
 from remit.core.measurements import Measurement
 from remit.errors import RecordError
 
 Attribute = tuple[str, str | int | float | bool]
+_Date = date  # for annotations in classes that have a field named ``date``
 
 
 class Sex(enum.Enum):
@@ -142,7 +145,7 @@ class Encounter:
     month: int | None = None  # "scheduled month N" of a follow-up schedule
     weight: Measurement | None = None
     height: Measurement | None = None
-    end: date | None = None  # discharge date of an admission
+    end: _Date | None = None  # discharge date of an admission (``date`` is shadowed by the field above)
     note: str | None = None
 
 
@@ -418,6 +421,9 @@ class PatientRecord:
     diary: tuple[DiaryDay, ...] = ()
     follow_up: tuple[date, date] | None = None
     _by_analyte: dict[str, tuple[Observation, ...]] = field(default_factory=dict, init=False, repr=False, compare=False)
+    # Derived indexes, built once: the criteria engine asks thousands of as-of
+    # questions per evaluation and must not scan the whole record each time.
+    _index: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         sort = object.__setattr__
@@ -446,6 +452,20 @@ class PatientRecord:
         self._by_analyte.update(
             {k: tuple(sorted(v, key=lambda o: (o.date, o.time or time(), o.id))) for k, v in index.items()}
         )
+        self._index["analyte_dates"] = {k: [o.date for o in v] for k, v in self._by_analyte.items()}
+        findings_by_kind: dict[str, list[Finding]] = {}
+        for finding in self.findings:
+            findings_by_kind.setdefault(finding.kind, []).append(finding)
+        self._index["findings"] = {k: tuple(v) for k, v in findings_by_kind.items()}
+        self._index["finding_starts"] = {k: [f.start for f in v] for k, v in findings_by_kind.items()}
+        self._index["finding_span"] = {
+            k: max((f.last_day - f.start for f in v), default=timedelta(0)) for k, v in findings_by_kind.items()
+        }
+        episodes_by_kind: dict[EpisodeKind, list[Episode]] = {}
+        for episode in self.episodes:
+            episodes_by_kind.setdefault(episode.kind, []).append(episode)
+        self._index["episodes"] = {k: tuple(v) for k, v in episodes_by_kind.items()}
+        self._index["coverage"] = self._compute_coverage()
 
     def _validate(self) -> None:
         ids: set[str] = set()
@@ -472,7 +492,7 @@ class PatientRecord:
             for item in spanned:
                 start, end = getattr(item, "start"), getattr(item, "end")  # noqa: B009
                 if end is not None and end < start:
-                    raise RecordError(f"{item.id} ends before it starts", field=label)  # type: ignore[attr-defined]
+                    raise RecordError(f"{item.id} ends before it starts", field=label)
 
     # ----- as-of queries -------------------------------------------------
 
@@ -481,7 +501,12 @@ class PatientRecord:
         oldest first. Weight and height recorded on encounters are included, as
         are values carried by findings (temperature of a fever)."""
         rows = self._by_analyte.get(analyte, ())
-        return tuple(o for o in rows if (start is None or o.date >= start) and (end is None or o.date <= end))
+        if not rows:
+            return ()
+        dates = self._index["analyte_dates"][analyte]
+        lo = 0 if start is None else bisect_left(dates, start)
+        hi = len(rows) if end is None else bisect_right(dates, end)
+        return rows[lo:hi]
 
     def latest(self, analyte: str, on: date, lookback: timedelta | None = None) -> Observation | None:
         """The most recent value on or before ``on`` (within ``lookback``)."""
@@ -505,10 +530,16 @@ class PatientRecord:
 
     def findings_of(self, kind: str, start: date | None = None, end: date | None = None) -> tuple[Finding, ...]:
         """Findings of ``kind`` (present or absent) overlapping ``start..end``."""
-        return tuple(
-            f for f in self.findings
-            if f.kind == kind and (end is None or f.start <= end) and (start is None or f.last_day >= start)
-        )
+        rows: tuple[Finding, ...] = self._index["findings"].get(kind, ())
+        if not rows:
+            return ()
+        starts = self._index["finding_starts"][kind]
+        hi = len(rows) if end is None else bisect_right(starts, end)
+        if start is None:
+            return rows[:hi]
+        # Nothing that starts more than the longest span before ``start`` can reach it.
+        lo = bisect_left(starts, start - self._index["finding_span"][kind])
+        return tuple(f for f in rows[lo:hi] if f.last_day >= start)
 
     def active_medications(self, on: date) -> tuple[MedicationCourse, ...]:
         return tuple(m for m in self.medications if m.active_on(on))
@@ -518,8 +549,8 @@ class PatientRecord:
 
     def episodes_of(self, kind: EpisodeKind, start: date | None = None, end: date | None = None) -> tuple[Episode, ...]:
         return tuple(
-            e for e in self.episodes
-            if e.kind is kind and (end is None or e.start <= end) and (start is None or (e.end or e.start) >= start)
+            e for e in self._index["episodes"].get(kind, ())
+            if (end is None or e.start <= end) and (start is None or (e.end or e.start) >= start)
         )
 
     def diary_between(self, start: date, end: date) -> tuple[DiaryDay, ...]:
@@ -542,6 +573,10 @@ class PatientRecord:
 
     def coverage(self) -> tuple[date, date] | None:
         """The data-coverage period (declared, or first..last dated fact)."""
+        span: tuple[date, date] | None = self._index["coverage"]
+        return span
+
+    def _compute_coverage(self) -> tuple[date, date] | None:
         if self.follow_up is not None:
             return self.follow_up
         days = list(self.dated_facts())

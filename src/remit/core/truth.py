@@ -71,18 +71,24 @@ _STATUS = {Truth.TRUE: "met", Truth.FALSE: "not_met", Truth.UNKNOWN: "indetermin
 
 def all_of(values: Iterable[Truth]) -> Truth:
     """Kleene conjunction of any number of values (TRUE for none)."""
-    result = Truth.TRUE
+    unknown = False
     for value in values:
-        result = result & value
-    return result
+        if value is Truth.FALSE:
+            return Truth.FALSE
+        if value is Truth.UNKNOWN:
+            unknown = True
+    return Truth.UNKNOWN if unknown else Truth.TRUE
 
 
 def any_of(values: Iterable[Truth]) -> Truth:
     """Kleene disjunction of any number of values (FALSE for none)."""
-    result = Truth.FALSE
+    unknown = False
     for value in values:
-        result = result | value
-    return result
+        if value is Truth.TRUE:
+            return Truth.TRUE
+        if value is Truth.UNKNOWN:
+            unknown = True
+    return Truth.UNKNOWN if unknown else Truth.FALSE
 
 
 def at_least(k: int, values: Iterable[Truth]) -> Truth:

@@ -43,6 +43,7 @@ UNIT_SYNONYMS: dict[str, str] = {
     "µmol/l": "umol/L",
     "μmol/l": "umol/L",
     "u/l": "U/L",
+    "µkat/l": "ukat/L",
     "u/ml": "U/mL",
     "mm/hr": "mm/h",
     "mm/h": "mm/h",
@@ -69,9 +70,7 @@ UNIT_SYNONYMS: dict[str, str] = {
     "×10^9/l": "10*9/L",
     "×10⁹/l": "10*9/L",
     "10^9/l": "10*9/L",
-    "g/l(cells)": "10*9/L",
-    "gpt/l": "10*9/L",
-    "g/µl": "10*9/L",
+    "gpt/l": "10*9/L",  # "Gpt/l" (Gigapartikel), German lab feeds
     "°c": "Cel",
     "ºc": "Cel",
     "c": "Cel",
@@ -99,6 +98,15 @@ UNIT_SYNONYMS: dict[str, str] = {
 }
 
 
+def _fold(text: str) -> str:
+    """Case- and space-insensitive form. ``casefold`` also maps the micro sign
+    (U+00B5) to the Greek mu (U+03BC), so the table must be folded the same way."""
+    return text.casefold().replace(" ", "")
+
+
+_FOLDED_SYNONYMS: dict[str, str] = {_fold(key): ucum for key, ucum in UNIT_SYNONYMS.items()}
+
+
 @functools.cache
 def registry() -> Any:
     """The shared pint registry with UCUM parsing (built once, on first use)."""
@@ -107,16 +115,23 @@ def registry() -> Any:
     return PintUcumRegistry()
 
 
+# Case matters for these: "G/l" (giga per litre, a cell count) must not fold
+# into "g/l" (grams per litre).
+CASE_SENSITIVE_SYNONYMS: dict[str, str] = {"G/l": "10*9/L"}
+
+
 def to_ucum(unit: str) -> str:
     """Normalise a unit as written to its UCUM code, or raise :class:`UnitError`."""
     text = unit.strip()
     if not text:
         raise UnitError("a unit is required", field="unit")
+    if text in CASE_SENSITIVE_SYNONYMS:
+        return CASE_SENSITIVE_SYNONYMS[text]
     if text in UNIT_SYNONYMS:
         return UNIT_SYNONYMS[text]
-    folded = text.casefold().replace(" ", "")
-    if folded in UNIT_SYNONYMS:
-        return UNIT_SYNONYMS[folded]
+    folded = _fold(text)
+    if folded in _FOLDED_SYNONYMS:
+        return _FOLDED_SYNONYMS[folded]
     _parse(text)  # valid UCUM as written?
     return text
 

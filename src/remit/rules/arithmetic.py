@@ -39,12 +39,20 @@ def subtract(values: list[Interval]) -> Interval:
     return add([a, negated])
 
 
+def _corner(x: float, x_closed: bool, y: float, y_closed: bool) -> tuple[float, bool]:
+    """A corner product and whether it is attained. A zero that is a member of
+    one factor makes the product 0 whatever the other factor's end is."""
+    value = _mul(x, y)
+    attained = (x_closed and y_closed) or (value == 0 and ((x == 0 and x_closed) or (y == 0 and y_closed)))
+    return value, attained
+
+
 def _times(a: Interval, b: Interval) -> Interval:
     corners = [
-        (_mul(a.low, b.low), a.low_closed and b.low_closed),
-        (_mul(a.low, b.high), a.low_closed and b.high_closed),
-        (_mul(a.high, b.low), a.high_closed and b.low_closed),
-        (_mul(a.high, b.high), a.high_closed and b.high_closed),
+        _corner(a.low, a.low_closed, b.low, b.low_closed),
+        _corner(a.low, a.low_closed, b.high, b.high_closed),
+        _corner(a.high, a.high_closed, b.low, b.low_closed),
+        _corner(a.high, a.high_closed, b.high, b.high_closed),
     ]
     low = min(c[0] for c in corners)
     high = max(c[0] for c in corners)

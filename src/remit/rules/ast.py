@@ -168,10 +168,11 @@ class CountEpisodes:
     ``max_hours`` (inclusive); every attribute test. With
     ``recurrence_gap_days`` only recurrences are counted: a matching episode
     counts when an earlier matching episode is on record and it starts at
-    least that many days after the end of the previous episode of ``kind``
-    (matching or not: any episode of the kind ends a symptom-free interval).
-    SQL: feature counts are ``SUM(CASE ...)`` over the episode's features; the
-    recurrence test is a ``LAG`` over the patient's episodes of the kind."""
+    least that many days after the end of every earlier episode of ``kind``
+    (matching or not: any episode of the kind ends a symptom-free interval; an
+    earlier episode with neither end date nor duration leaves it unknown).
+    SQL: feature counts are ``COUNT(DISTINCT feature)`` per episode; the
+    recurrence test is a self-join on earlier episodes with ``MIN`` of the gap."""
 
     id: str
     label: str

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from remit.core.analytes import ANALYTES
 from remit.core.findings import FINDING_KINDS
-from remit.core.units import UnitError, convert
+from remit.core.units import convert
+from remit.errors import UnitError
 from remit.rules import ast
 from remit.rules.interpret import iter_nodes
 

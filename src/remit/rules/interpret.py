@@ -191,10 +191,21 @@ class _Context:
     overrides: Mapping[str, Truth] = field(default_factory=dict)
     leaf_cache: dict[tuple[int, date], Outcome] = field(default_factory=dict)
     cache: dict[tuple[int, date], Outcome] = field(default_factory=dict)
+    # For decisive-unknown trials: results of subtrees that do not contain an
+    # overridden node are shared with the main evaluation instead of recomputed.
+    shared: dict[tuple[int, date], Outcome] | None = None
+    subtree_ids: dict[int, frozenset[str]] = field(default_factory=dict)
 
     def at(self, index: date) -> _Context:
         """The same evaluation as of another date (used by ``Sustained``)."""
-        return _Context(self.record, index, self.baseline, self.overrides, self.leaf_cache, self.cache)
+        return _Context(self.record, index, self.baseline, self.overrides, self.leaf_cache, self.cache,
+                        self.shared, self.subtree_ids)
+
+    def clean(self, node: ast.Node) -> bool:
+        """True when no overridden node lies in ``node``'s subtree."""
+        if not self.overrides:
+            return True
+        return _subtree_ids(node).isdisjoint(self.overrides)
 
     def bounds(self, window: ast.Window) -> tuple[date | None, date]:
         anchor = self.index
@@ -267,7 +278,12 @@ def _eval(node: ast.Node, ctx: _Context) -> Outcome:
         forced = ctx.overrides[node.id]
         return Outcome(node.id, node.label, truth=forced, note="assumed for the decisive-unknown analysis")
     key = (id(node), ctx.index)
-    cache = ctx.leaf_cache if isinstance(node, _PURE_LEAVES) else ctx.cache
+    if isinstance(node, _PURE_LEAVES):
+        cache = ctx.leaf_cache
+    elif ctx.shared is not None and ctx.clean(node):
+        cache = ctx.shared
+    else:
+        cache = ctx.cache
     hit = cache.get(key)
     if hit is not None:
         return hit
@@ -282,7 +298,23 @@ def _eval(node: ast.Node, ctx: _Context) -> Outcome:
 # ---------------------------------------------------------------- value nodes
 
 
+_EVIDENCE: dict[int, tuple[Observation, Evidence]] = {}
+
+
 def _observation_evidence(obs: Observation) -> Evidence:
+    """Evidence for an observation, memoised by identity (formatting the value
+    as entered and canonical is the costliest part of an evaluation)."""
+    entry = _EVIDENCE.get(id(obs))
+    if entry is not None and entry[0] is obs:
+        return entry[1]
+    evidence = _make_observation_evidence(obs)
+    if len(_EVIDENCE) > 200_000:
+        _EVIDENCE.clear()
+    _EVIDENCE[id(obs)] = (obs, evidence)
+    return evidence
+
+
+def _make_observation_evidence(obs: Observation) -> Evidence:
     m = obs.measurement
     spec = analyte_spec(m.analyte)
     canonical = None if m.interval.is_unbounded else f"{m.interval.describe()} {spec.canonical_unit}"
@@ -313,8 +345,12 @@ def _measure(node: ast.Measure, ctx: _Context) -> Outcome:
     else:
         intervals = [r.measurement.interval for r in rows]
         value = reduce_intervals(intervals, maximum=node.reduce is ast.Reduce.MAX)
-        edge = (lambda i: i.high) if node.reduce is ast.Reduce.MAX else (lambda i: i.low)
-        best = (max if node.reduce is ast.Reduce.MAX else min)(edge(i) for i in intervals)
+        maximum = node.reduce is ast.Reduce.MAX
+
+        def edge(i: Interval) -> float:
+            return i.high if maximum else i.low
+
+        best = (max if maximum else min)(edge(i) for i in intervals)
         chosen = [r for r in rows if edge(r.measurement.interval) == best][-1:]
     note = None
     if len(rows) > 1:
@@ -422,15 +458,15 @@ def _recurrence(
     node: ast.CountEpisodes, episode: Episode, match: Truth, history: list[tuple[Episode, Truth]]
 ) -> tuple[Truth, str]:
     """Is ``episode`` a recurrence: it matches, an earlier matching episode is
-    on record, and it starts ``recurrence_gap_days`` after the previous one ended."""
+    on record, and it starts ``recurrence_gap_days`` after every earlier
+    episode of the kind ended (the symptom-free interval is the shortest gap)."""
     assert node.recurrence_gap_days is not None
     earlier = [(e, m) for e, m in history if e.start < episode.start]
     if not earlier:
         return Truth.FALSE, "no earlier episode"
-    previous = max((e for e, _ in earlier), key=lambda e: (e.start, e.end or e.start))
-    gap = _gap_days(previous, episode)
+    gap = reduce_intervals([_gap_days(e, episode) for e, _ in earlier], maximum=False)
     truth = all_of((match, any_of(m for _, m in earlier), gap.compare(Op.GE, node.recurrence_gap_days)))
-    return truth, f"{gap.describe()} days after {previous.id}"
+    return truth, f"symptom-free interval {gap.describe()} days"
 
 
 def _life_start(record: PatientRecord) -> date | None:
@@ -711,8 +747,7 @@ def _sustained(node: ast.Sustained, ctx: _Context) -> Outcome:
     judged_dates = ([before[-1]] if before else []) + [d for d in visits if d > start]
     judged = [(d, _eval(node.condition, ctx.at(d))) for d in judged_dates]
     children = tuple(
-        Outcome(f"{node.id}@{d.isoformat()}", f"{o.label} on {d.isoformat()}", truth=o.truth,
-                evidence=o.all_evidence(), note=o.note)
+        Outcome(f"{node.id}@{d.isoformat()}", f"{o.label} on {d.isoformat()}", truth=o.truth, children=(o,))
         for d, o in judged
     )
     failed = [d for d, o in judged if o.truth is Truth.FALSE]
@@ -816,13 +851,14 @@ def _decisive_unknowns(definition: ast.Criterion, ctx: _Context, root: Outcome) 
         return ()
     nodes = {n.id: n for n in iter_nodes(definition.rule)}
     messages: list[str] = []
-    for outcome in root.walk():
+    for outcome in _walk_at_index(root):
         node = nodes.get(outcome.node_id)
         if node is None or not isinstance(node, _LEAF_TRUTHS) or outcome.truth is not Truth.UNKNOWN:
             continue
         effects = []
         for forced, word in ((Truth.TRUE, "met"), (Truth.FALSE, "not met")):
-            trial = _Context(ctx.record, ctx.index, ctx.baseline, {node.id: forced}, ctx.leaf_cache)
+            trial = _Context(ctx.record, ctx.index, ctx.baseline, {node.id: forced}, ctx.leaf_cache,
+                             shared=ctx.cache, subtree_ids=ctx.subtree_ids)
             result = _eval(definition.rule, trial).truth
             if result is not Truth.UNKNOWN and result is not None:
                 effects.append(f"if {word}, the result would be {result.status.upper().replace('_', ' ')}")
@@ -832,6 +868,29 @@ def _decisive_unknowns(definition: ast.Criterion, ctx: _Context, root: Outcome) 
             if message not in messages:
                 messages.append(message)
     return tuple(messages)
+
+
+_SUBTREES: dict[int, tuple[ast.Node, frozenset[str]]] = {}
+
+
+def _subtree_ids(node: ast.Node) -> frozenset[str]:
+    """Ids of every node under ``node``, memoised by object identity (the node
+    is kept in the memo, so its id cannot be reused while the entry exists)."""
+    entry = _SUBTREES.get(id(node))
+    if entry is None or entry[0] is not node:
+        entry = (node, frozenset(n.id for n in iter_nodes(node)))
+        _SUBTREES[id(node)] = entry
+    return entry[1]
+
+
+def _walk_at_index(outcome: Outcome) -> list[Outcome]:
+    """Outcomes evaluated at the index date (not the per-visit evaluations
+    inside ``Sustained``, whose ids carry ``@date``)."""
+    found = [outcome]
+    for child in outcome.children:
+        if "@" not in child.node_id:
+            found.extend(_walk_at_index(child))
+    return found
 
 
 def iter_nodes(node: ast.Node) -> list[ast.Node]:

@@ -92,7 +92,7 @@ def _node_text(node: ast.Node) -> str:
     if isinstance(node, ast.Measure):
         return f"{node.label} ({node.reduce.value}, {node.window.describe()})"
     if isinstance(node, ast.CountEpisodes):
-        return f"{node.label}: number of `{node.kind.value}` episodes {node.window.describe()}"
+        return f"{node.label}: number of `{node.kind.value}` episodes {node.window.describe()}{_episode_filters(node)}"
     if isinstance(node, ast.DiarySum):
         return f"{node.label}: sum of daily diary answers ({len(node.items)} items) {node.window.describe()}"
     if isinstance(node, ast.Arith):
@@ -102,10 +102,33 @@ def _node_text(node: ast.Node) -> str:
         return (f"{node.label}: latest `{node.analyte}` {node.window.describe()} within the laboratory's "
                 f"reference range{side[node.side]}")
     if isinstance(node, ast.HasValue):
-        return f"{node.label}: a `{node.analyte}` value recorded {node.window.describe()}"
+        return f"{node.label}: a value of `{node.analyte}` recorded {node.window.describe()}"
     if isinstance(node, ast.Bounded):
         return f"{node.label} (when not recorded: its range {node.low:g}-{node.high:g})"
     return node.label
+
+
+def _episode_filters(node: ast.CountEpisodes) -> str:
+    """The filters of an episode count, in words (empty when there are none)."""
+    parts = []
+    if node.features_any:
+        many = "any" if node.features_min <= 1 else f"at least {node.features_min}"
+        parts.append(f"with {many} of {', '.join(f'`{f}`' for f in node.features_any)}")
+    if node.features_none:
+        parts.append(f"with none of {', '.join(f'`{f}`' for f in node.features_none)}")
+    if node.min_hours is not None and node.max_hours is not None:
+        parts.append(f"lasting {node.min_hours:g}-{node.max_hours:g} h")
+    elif node.min_hours is not None:
+        parts.append(f"lasting ≥ {node.min_hours:g} h")
+    elif node.max_hours is not None:
+        parts.append(f"lasting ≤ {node.max_hours:g} h")
+    for test in node.attributes:
+        value = "/".join(test.value) if isinstance(test.value, tuple) else test.value
+        parts.append(f"{test.name} {test.op} {value}")
+    if node.recurrence_gap_days is not None:
+        parts.append(f"recurrences only: after an earlier matching episode and ≥ {node.recurrence_gap_days} days "
+                     "after the previous episode ended")
+    return f" ({'; '.join(parts)})" if parts else ""
 
 
 def describe(definition: ast.Criterion) -> str:

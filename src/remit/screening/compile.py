@@ -337,14 +337,18 @@ class _Scope:
 
     def covered(self, t: ir.Table, start: ir.DateValue | None, end: ir.DateValue) -> ir.BooleanValue:
         """Whether the person's data coverage spans ``start..end`` (t must hold
-        the joined coverage columns ``cov_start``/``cov_end``)."""
+        the joined coverage columns ``cov_start``/``cov_end`` and ``life_start``).
+        A whole-history window (no start) begins at the earliest possible date
+        of birth; unknown birth is never covered."""
         if start is None:
-            return ibis.literal(False)
+            return ((t["cov_start"] <= t["life_start"]) & (t["cov_end"] >= end)).fill_null(False)
         return (t["cov_start"] <= start) & (t["cov_end"] >= end)
 
     def with_coverage(self, t: ir.Table) -> ir.Table:
         cov = self.facts["coverage"].rename(cov_start="start", cov_end="end")
-        return t.left_join(cov, "person_id").select(*t.columns, "cov_start", "cov_end")
+        births = self.facts["person"].select("person_id", life_start="birth_low")
+        t2 = t.left_join(cov, "person_id").select(*t.columns, "cov_start", "cov_end")
+        return t2.left_join(births, "person_id").select(*t2.columns, "life_start")
 
     # ----- expressions
 
@@ -573,7 +577,9 @@ def _has_genotype(scope: _Scope, node: ast.HasGenotype) -> ir.Table:
         unknown=(joined.classification == "unknown").cast("int64").sum(),
     )
     truth = _cases((agg.hits > 0, True), (agg.unknown > 0, _NULL_BOOL), else_=False)
-    return agg.select(*scope.keys, truth=truth, has_rows=ibis.literal(True), when_absent=_NULL_BOOL)
+    # An untested gene is NOT_MET only when the definition says so (HasGenotype.absent).
+    untested = ibis.literal(False) if node.absent is ast.Absent.FALSE_IF_COVERED else _NULL_BOOL
+    return agg.select(*scope.keys, truth=truth, has_rows=ibis.literal(True), when_absent=untested)
 
 
 def _is_sex(scope: _Scope, node: ast.IsSex) -> ir.Table:
@@ -607,17 +613,24 @@ def _count_episodes(scope: _Scope, node: ast.CountEpisodes) -> ir.Table:
     e = scope.facts["episode"]
     e = e.filter(e.kind == node.kind.value)
     start, end = scope.window_bounds(spine, node.window)
+    recurrence = node.recurrence_gap_days is not None
     cond = [spine.person_id == e.person_id, e.start <= end]
-    if start is not None:
+    if start is not None and not recurrence:  # recurrences look back at earlier episodes outside the window
         cond.append(e.start >= start)
-    joined = spine.inner_join(e, cond).select(*scope.keys, "episode_id", "start", "end", "duration_hours")
+    anchor = ["baseline_date"] if node.window.anchor is ast.Anchor.BASELINE else []
+    joined = spine.inner_join(e, cond).select(*scope.keys, *anchor, "episode_id", "start", "end", "duration_hours")
     tests: list[Any] = []
+    feats = scope.facts["episode_feature"]
     if node.features_any:
-        feats = scope.facts["episode_feature"]
-        feats = feats.filter(feats.feature.isin(list(node.features_any))).select("episode_id").distinct() \
-            .mutate(has_feature=ibis.literal(True))
-        joined = joined.left_join(feats, "episode_id").select(*joined.columns, "has_feature")
-        tests.append(joined.has_feature.fill_null(False))
+        have = feats.filter(feats.feature.isin(list(node.features_any))).group_by("episode_id") \
+            .aggregate(n_features=ibis._.feature.nunique())
+        joined = joined.left_join(have, "episode_id").select(*joined.columns, "n_features")
+        tests.append(joined.n_features.fill_null(0) >= node.features_min)
+    if node.features_none:
+        banned = feats.filter(feats.feature.isin(list(node.features_none))).select("episode_id").distinct() \
+            .mutate(has_banned=ibis.literal(True))
+        joined = joined.left_join(banned, "episode_id").select(*joined.columns, "has_banned")
+        tests.append(~joined.has_banned.fill_null(False))
     if node.min_hours is not None or node.max_hours is not None:
         days = joined.end.delta(joined.start, unit="day") + 1
         dates_low = ibis.greatest(days - 1, 0).cast("float64") * 24.0
@@ -637,7 +650,13 @@ def _count_episodes(scope: _Scope, node: ast.CountEpisodes) -> ir.Table:
         joined = joined.left_join(a, "episode_id").select(*joined.columns, f"t{i}", f"n{i}")
         tests.append(_attribute_truth(joined[f"t{i}"], joined[f"n{i}"], test))
     match = _all(tests) if tests else ibis.literal(True)
-    agg = joined.mutate(match=match).group_by(scope.keys).aggregate(
+    counted = joined.mutate(match=match)
+    if recurrence:
+        counted = _recurrences(scope, node, counted)
+        if start is not None:
+            c_start, _ = scope.window_bounds(counted, node.window)
+            counted = counted.filter(counted.start >= c_start)
+    agg = counted.group_by(scope.keys).aggregate(
         definite=(ibis._.match == True).cast("int64").fill_null(0).sum(),  # noqa: E712
         possible=ibis._.match.isnull().cast("int64").sum(),
     )
@@ -649,6 +668,34 @@ def _count_episodes(scope: _Scope, node: ast.CountEpisodes) -> ir.Table:
     possible = out.possible.fill_null(0).cast("float64")
     return out.select(*scope.keys, low=definite,
                       high=_cases((out.covered.fill_null(False), definite + possible), else_=_lit(INF)))
+
+
+def _recurrences(scope: _Scope, node: ast.CountEpisodes, episodes: ir.Table) -> ir.Table:
+    """SQL form of the interpreter's recurrence test: ``match`` becomes "matches,
+    follows an earlier matching episode, and starts ``recurrence_gap_days``
+    after every earlier episode ended" (self-join on earlier episodes)."""
+    assert node.recurrence_gap_days is not None
+    keys = scope.keys
+    earlier = episodes.view().select(
+        **{f"k_{k}": k for k in keys}, e_start="start", e_end="end", e_dur="duration_hours", e_match="match"
+    )
+    pairs = episodes.inner_join(
+        earlier, [*(episodes[k] == earlier[f"k_{k}"] for k in keys), earlier.e_start < episodes.start]
+    ).select(*episodes.columns, "e_start", "e_end", "e_dur", "e_match")
+    since_start = pairs.start.delta(pairs.e_start, unit="day").cast("float64")
+    after_end = pairs.start.delta(pairs.e_end, unit="day").cast("float64")
+    gap_low = _cases((pairs.e_end.notnull(), after_end), (pairs.e_dur.notnull(), since_start - pairs.e_dur / 24.0),
+                     else_=_lit(-INF))
+    gap_high = _cases((pairs.e_end.notnull(), after_end), (pairs.e_dur.notnull(), since_start - pairs.e_dur / 24.0),
+                      else_=since_start)
+    agg = pairs.mutate(gap_low=gap_low, gap_high=gap_high).group_by([*keys, "episode_id"]).aggregate(
+        documented=_kleene_any(ibis._.e_match), gap_low=ibis._.gap_low.min(), gap_high=ibis._.gap_high.min(),
+    )
+    out = episodes.left_join(agg, [*keys, "episode_id"]).select(*episodes.columns, "documented", "gap_low", "gap_high")
+    gap = V(out.gap_low, out.gap_high, ibis.literal(True), ibis.literal(True))
+    documented = _cases((out.gap_low.isnull(), False), else_=out.documented)
+    recurrent = _all([out.match, documented, compare(gap, Op.GE, node.recurrence_gap_days)])
+    return out.mutate(match=recurrent)
 
 
 def _diary_sum(scope: _Scope, node: ast.DiarySum) -> ir.Table:

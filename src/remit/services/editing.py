@@ -1,0 +1,58 @@
+"""Changing and removing stored patients, guarded by the version read."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from remit.core.record import PatientRecord
+from remit.persistence.repositories import PatientRepository
+from remit.services.auditing import now, record_change
+
+
+def replace_record(
+    session: Session, record: PatientRecord, *, expected_version: int, actor: str, reason: str | None = None
+) -> int:
+    """Replace the stored record of ``record.patient.id`` and return the new version.
+
+    ``expected_version`` is the version the edit was based on; if the stored
+    record has moved on, :class:`~remit.errors.ConflictError` is raised and
+    nothing changes.
+    """
+    patient_id = record.patient.id
+    at = now()
+    with session.begin():
+        repository = PatientRepository(session)
+        before = repository.get(patient_id)
+        version = repository.save(record, at=at, expected_version=expected_version)
+        record_change(
+            session,
+            at=at,
+            actor=actor,
+            action="replace",
+            patient_id=patient_id,
+            before=before,
+            after=record,
+            reason=reason,
+        )
+    return version
+
+
+def delete_patient(
+    session: Session, patient_id: str, *, actor: str, expected_version: int | None = None, reason: str | None = None
+) -> None:
+    """Soft-delete a patient: hidden from lists and reads, kept for the audit trail."""
+    at = now()
+    with session.begin():
+        repository = PatientRepository(session)
+        before = repository.get(patient_id)
+        repository.delete(patient_id, at=at, expected_version=expected_version)
+        record_change(
+            session,
+            at=at,
+            actor=actor,
+            action="delete",
+            patient_id=patient_id,
+            before=before,
+            after=None,
+            reason=reason,
+        )

@@ -1,0 +1,1 @@
+"""Storage: tables, repositories, migrations, on SQLite and PostgreSQL."""
