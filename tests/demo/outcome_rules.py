@@ -17,9 +17,6 @@ SYSTEMIC = ("fever", "evanescent_rash", "serositis", "splenomegaly", "generalise
 ATTACKS = (EpisodeKind.FEVER_ATTACK, EpisodeKind.PERICARDITIS)
 
 
-# ----- the rules, plainly ----------------------------------------------------
-
-
 def anakinra(record: PatientRecord) -> MedicationCourse:
     (course,) = record.courses_of("anakinra")
     return course

@@ -10,9 +10,9 @@ from typing import Any
 
 from remit.core.record import PatientRecord
 from remit.rules import ast
-from remit.rules.interpret import Outcome, evaluate, iter_nodes
+from remit.rules.interpret import Outcome, evaluate
 from remit.screening.backends import create_table, load_arrow
-from remit.screening.compile import Compiler, column_name
+from remit.screening.compile import Compiler, _outside_sustained, column_name
 from remit.screening.facts import facts_from_records, spine_table
 
 
@@ -26,8 +26,11 @@ def interpreter_outcomes(
 ) -> dict[str, Outcome]:
     result = evaluate(definition, record, index, baseline_date=baseline)
     found: dict[str, Outcome] = {}
-    for outcome in result.outcome.walk():
+    stack = [result.outcome]
+    while stack:  # outcomes at the index date; per-visit evaluations (ids with "@") are Sustained's own
+        outcome = stack.pop()
         found.setdefault(outcome.node_id, outcome)
+        stack.extend(c for c in outcome.children if "@" not in c.node_id)
     return found
 
 
@@ -57,7 +60,7 @@ def _none(x: Any) -> Any:
 
 def disagreements(definition: ast.Criterion, outcomes: dict[str, Outcome], row: dict[str, Any]) -> list[str]:
     problems = []
-    nodes = iter_nodes(definition.rule) + (iter_nodes(definition.score) if definition.score else [])
+    nodes = _outside_sustained(definition.rule) + (_outside_sustained(definition.score) if definition.score else [])
     for node in nodes:
         outcome = outcomes.get(node.id)
         if outcome is None:

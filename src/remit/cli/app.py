@@ -14,7 +14,7 @@ from typing import Annotated, Any, Protocol
 import typer
 from typer.core import TyperGroup
 
-from remit.cli import database, demo, exporting, importing, patients
+from remit.cli import database, demo, dose, evaluate, exporting, importing, interop, patients, pk, report
 from remit.cli.context import report_error
 from remit.config import Settings
 from remit.errors import RemitError
@@ -25,7 +25,18 @@ class _CommandModule(Protocol):
 
 
 # Command groups, in the order `remit --help` lists them.
-COMMAND_MODULES: tuple[_CommandModule, ...] = (database, importing, exporting, patients, demo)
+COMMAND_MODULES: tuple[_CommandModule, ...] = (
+    database,
+    importing,
+    exporting,
+    patients,
+    evaluate,
+    dose,
+    pk,
+    demo,
+    interop,  # FHIR/OMOP import-export; after `exporting`: it extends `remit export` with --format
+    report,
+)
 
 
 class _RemitGroup(TyperGroup):

@@ -13,10 +13,17 @@ from rich.markdown import Markdown
 from rich.table import Table
 
 from remit import catalogue
+from remit.cli.context import settings
+from remit.config import Settings
 from remit.core.record import PatientRecord
 from remit.errors import RemitError
 from remit.rules.interpret import Result, evaluate
 from remit.rules.render import describe, explain
+
+def register(root: typer.Typer) -> None:
+    root.command("evaluate")(evaluate_command)
+    root.add_typer(criteria_app, name="criteria")
+
 
 criteria_app = typer.Typer(help="List and read the published instruments remit implements.", no_args_is_help=True)
 
@@ -88,6 +95,7 @@ def results_table(record: PatientRecord, as_of: date, results: tuple[Result, ...
 
 
 def evaluate_command(
+    ctx: typer.Context,
     target: Annotated[str, typer.Argument(help="A patient id in the registry, or a case file (YAML/JSON).")],
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Index date (YYYY-MM-DD). Default: the latest recorded fact.")

@@ -8,7 +8,9 @@ uses (OMOP CDM v5.4 ETL conventions for DRUG_ERA; standards §A4, §B4). Within
 a course a new dosing step starts whenever the amount or unit changes. For
 administrations, the frequency of a step is read off the usual number of days
 between its administrations (1 daily, 2 every other day, 7 weekly, 14 every
-2 weeks, 28 every 4 weeks); a single administration is ``once``.
+2 weeks, 28 every 4 weeks); a single administration is ``once``. An exposure
+*period* of unknown frequency gives no dosing step: remit does not guess how
+often a drug was given.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import pairwise
 
 from remit.core.record import Dose, Frequency, MedicationCourse, Route, StopReason
 
@@ -70,7 +73,7 @@ def _course(exposures: list[Exposure]) -> MedicationCourse:
     first = exposures[0]
     steps: list[list[Exposure]] = []
     for exposure in exposures:
-        if exposure.amount is None or exposure.unit is None:
+        if exposure.amount is None or exposure.unit is None or not knows_frequency(exposure):
             continue
         if steps and (steps[-1][0].amount, steps[-1][0].unit, steps[-1][0].frequency) == (
             exposure.amount,
@@ -93,14 +96,20 @@ def _course(exposures: list[Exposure]) -> MedicationCourse:
     )
 
 
+def knows_frequency(exposure: Exposure) -> bool:
+    """Given, or inferable (single administrations)."""
+    return exposure.frequency is not None or exposure.start == exposure.end
+
+
 def _dose(step: list[Exposure]) -> Dose:
     first = step[0]
-    assert first.amount is not None and first.unit is not None  # filtered by the caller
+    assert first.amount is not None  # filtered by the caller
+    assert first.unit is not None
     frequency = first.frequency
     count = None
     if frequency is None:
         count = len(step)
-        gaps = Counter((b.start - a.start).days for a, b in zip(step, step[1:], strict=False))
+        gaps = Counter((b.start - a.start).days for a, b in pairwise(step))
         usual = gaps.most_common(1)[0][0] if gaps else None
         frequency = _GAP_FREQUENCY.get(usual, Frequency.ONCE) if usual is not None else Frequency.ONCE
     return Dose(start=first.start, amount=first.amount, unit=first.unit, frequency=frequency, count=count)

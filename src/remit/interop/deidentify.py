@@ -13,6 +13,9 @@
   adverse-event notes, observation sources, dose texts, the patient's
   ethnicity (free text in remit) and code displays other than remit's own.
   Adverse-event terms are kept: they are the event itself.
+* Item ids (typed by people, so they may hold a date or a name) are replaced
+  by neutral ones - ``dx1``, ``e1``, ``o1``, ``f1``, ``m1``, ``ep1``, ``ae1``
+  in time order - and visit references follow.
 
 Keys come from the environment (``REMIT_DEID_KEY``, and optionally
 ``REMIT_DEID_DATE_KEY``), never from the database, and are never written into
@@ -108,6 +111,7 @@ def deidentify(record: PatientRecord, keys: DeidentificationKeys) -> ExportSubje
     the age at index computed on the real dates."""
     real_index = index_date(record)
     age = age_at(record, real_index)
+    record = _renamed(record)
     shift = _Shift(timedelta(days=keys.shift_days(record.patient.id)))
     patient = record.patient
     shifted = PatientRecord(
@@ -139,6 +143,29 @@ def deidentify_all(records: Iterable[PatientRecord], keys: DeidentificationKeys)
         seen[pseudonym] = record.patient.id
         result.append(subject)
     return tuple(result)
+
+
+def _renamed(record: PatientRecord) -> PatientRecord:
+    """Neutral item ids (the record's own order is time order)."""
+    visits = {e.id: f"e{i}" for i, e in enumerate(record.encounters, start=1)}
+
+    def visit(encounter_id: str | None) -> str | None:
+        return None if encounter_id is None else visits.get(encounter_id, encounter_id)
+
+    return replace(
+        record,
+        diagnoses=tuple(replace(d, id=f"dx{i}") for i, d in enumerate(record.diagnoses, start=1)),
+        encounters=tuple(replace(e, id=visits[e.id]) for e in record.encounters),
+        observations=tuple(
+            replace(o, id=f"o{i}", encounter=visit(o.encounter)) for i, o in enumerate(record.observations, start=1)
+        ),
+        findings=tuple(
+            replace(f, id=f"f{i}", encounter=visit(f.encounter)) for i, f in enumerate(record.findings, start=1)
+        ),
+        medications=tuple(replace(m, id=f"m{i}") for i, m in enumerate(record.medications, start=1)),
+        episodes=tuple(replace(e, id=f"ep{i}") for i, e in enumerate(record.episodes, start=1)),
+        adverse_events=tuple(replace(a, id=f"ae{i}") for i, a in enumerate(record.adverse_events, start=1)),
+    )
 
 
 class _Shift:

@@ -36,7 +36,8 @@ class ReportLine:
     reason: str | None = None
 
     def describe(self) -> str:
-        text = f"{self.outcome.value:8} {self.kind} {self.where}"
+        named = self.where.startswith((f"{self.kind}/", f"{self.kind} "))
+        text = f"{self.outcome.value:8} {self.where if named else f'{self.kind} {self.where}'}"
         return f"{text}: {self.reason}" if self.reason else text
 
 

@@ -33,7 +33,6 @@ import ibis.expr.types as ir
 from remit.core.intervals import Op
 from remit.rules import ast
 from remit.rules.arithmetic import ROUND_DIGITS
-from remit.rules.interpret import iter_nodes
 
 INF = float("inf")
 
@@ -259,67 +258,102 @@ class Compiler:
 
 
 class _Scope:
-    """One spine and the nodes compiled on it."""
+    """One spine and the nodes compiled on it.
+
+    Every node is materialised as columns of the wide table as soon as it is
+    compiled (children first), and parents refer to those columns by name.
+    Building parents from their children's *expressions* instead would copy
+    each child into every place it is used and make the SQL grow exponentially
+    with the depth of a score formula.
+    """
 
     def __init__(self, compiler: Compiler, spine: ir.Table, keys: list[str], index: str) -> None:
         self.compiler = compiler
         self.facts = compiler.facts
         self.keys = keys
         self.index = index
+        self.spine = spine
         self.table = spine
-        self.truths: dict[str, ir.BooleanValue] = {}
-        self.values: dict[str, V] = {}
         self.leaves: dict[str, dict[str, str]] = {}
+        self.done: set[str] = set()
 
     # ----- building
 
     def columns(self, roots: list[ast.Node]) -> dict[str, Any]:
         nodes: list[ast.Node] = []
         for root in roots:
-            nodes.extend(iter_nodes(root))
+            nodes.extend(n for n in _outside_sustained(root) if n.id not in {m.id for m in nodes})
         for node in nodes:
             if isinstance(node, _LEAVES) and node.id not in self.leaves:
                 self._join_leaf(node)
+        self._materialise(nodes)
         out: dict[str, Any] = {}
         for node in nodes:
+            name = column_name(node.id)
             if isinstance(node, ast.TRUTH_NODES):
-                out[column_name(node.id)] = self.truth(node)
+                out[name] = self.table[name]
             else:
-                v = self.value(node)
-                out[f"{column_name(node.id)}__low"] = v.low
-                out[f"{column_name(node.id)}__high"] = v.high
-                out[f"{column_name(node.id)}__low_closed"] = v.lc
-                out[f"{column_name(node.id)}__high_closed"] = v.hc
+                for suffix in ("low", "high", "low_closed", "high_closed"):
+                    out[f"{name}__{suffix}"] = self.table[f"{name}__{suffix}"]
         return out
 
     def _join_leaf(self, node: ast.Node) -> None:
         builder = _LEAF_BUILDERS[type(node)]
         leaf: ir.Table = builder(self, node)
-        prefix = column_name(node.id)
+        prefix = f"leaf__{column_name(node.id)}"
         renamed = leaf.rename({f"{prefix}__{c}": c for c in leaf.columns if c not in self.keys})
         self.table = self.table.left_join(renamed, self.keys).select(
             *self.table.columns, *[c for c in renamed.columns if c not in self.keys]
         )
         self.leaves[node.id] = {c: f"{prefix}__{c}" for c in leaf.columns if c not in self.keys}
 
-    def _leaf(self, node: ast.Node) -> ir.BooleanValue | V:
-        """Expressions for a joined leaf, against the final wide table (columns
-        taken from an earlier version of the table would not belong to it)."""
-        cols = {name: self.table[column] for name, column in self.leaves[node.id].items()}
-        if "truth" in cols:
-            return self._absent_fill(node, cols)
-        return self._value_fill(node, cols)
+    def _materialise(self, nodes: list[ast.Node]) -> None:
+        """Add every node's columns, one projection per tree level: a node's
+        children are always on a lower level, so parents refer to columns
+        that already exist (one projection per node would nest ~100 deep)."""
+        from remit.rules.interpret import children_of
 
-    def _absent_fill(self, node: ast.Node, cols: dict[str, Any]) -> ir.BooleanValue:
-        truth = cols["truth"]
-        if "when_absent" in cols:
-            return _cases((cols["has_rows"].fill_null(False), truth), else_=cols["when_absent"])
-        return truth
+        height: dict[str, int] = {}
 
-    def _value_fill(self, node: ast.Node, cols: dict[str, Any]) -> V:
-        lc = cols.get("low_closed", ibis.literal(True))
-        hc = cols.get("high_closed", ibis.literal(True))
-        return V(cols["low"], cols["high"], lc.fill_null(True), hc.fill_null(True))
+        def level(node: ast.Node) -> int:
+            if node.id not in height:
+                below = [] if node.id in self.leaves else [level(c) for c in children_of(node)]
+                height[node.id] = 1 + max(below, default=-1)
+            return height[node.id]
+
+        for node in nodes:
+            level(node)
+        by_level: dict[int, list[ast.Node]] = {}
+        for node in nodes:
+            if node.id not in self.done:
+                by_level.setdefault(height[node.id], []).append(node)
+        for h in sorted(by_level):
+            columns: dict[str, Any] = {}
+            for node in by_level[h]:
+                name = column_name(node.id)
+                if isinstance(node, ast.TRUTH_NODES):
+                    columns[name] = self._truth_expr(node)
+                else:
+                    v = self._value_expr(node)
+                    columns.update({
+                        f"{name}__low": v.low.cast("float64"), f"{name}__high": v.high.cast("float64"),
+                        f"{name}__low_closed": v.lc, f"{name}__high_closed": v.hc,
+                    })
+                self.done.add(node.id)
+            self.table = self.table.mutate(**columns)
+
+    def t(self, node: ast.Node) -> ir.BooleanValue:
+        """A materialised truth column of the current table."""
+        return self.table[column_name(node.id)]
+
+    def v(self, node: ast.Node) -> V:
+        """A materialised interval of the current table."""
+        name = column_name(node.id)
+        return V(self.table[f"{name}__low"], self.table[f"{name}__high"], self.table[f"{name}__low_closed"],
+                 self.table[f"{name}__high_closed"])
+
+    def _leaf_cols(self, node: ast.Node) -> dict[str, Any]:
+        return {name: self.table[column] for name, column in self.leaves[node.id].items()}
 
     # ----- windows
 
@@ -332,8 +366,10 @@ class _Scope:
         return start, anchor + ibis.interval(days=window.days_after)
 
     def spine_keys(self) -> ir.Table:
+        """The spine alone (never the growing wide table: each leaf would
+        otherwise embed every join made before it)."""
         cols = list(dict.fromkeys([*self.keys, "baseline_date"]))
-        return self.table.select(*cols).distinct()
+        return self.spine.select(*cols).distinct()
 
     def covered(self, t: ir.Table, start: ir.DateValue | None, end: ir.DateValue) -> ir.BooleanValue:
         """Whether the person's data coverage spans ``start..end`` (t must hold
@@ -350,77 +386,89 @@ class _Scope:
         t2 = t.left_join(cov, "person_id").select(*t.columns, "cov_start", "cov_end")
         return t2.left_join(births, "person_id").select(*t2.columns, "life_start")
 
-    # ----- expressions
+    # ----- expressions (over materialised children)
 
-    def truth(self, node: ast.Node) -> ir.BooleanValue:
-        if node.id in self.truths:
-            return self.truths[node.id]
+    def _truth_expr(self, node: ast.Node) -> ir.BooleanValue:
         if node.id in self.leaves:
-            leaf = self._leaf(node)
-            assert not isinstance(leaf, V)
-            self.truths[node.id] = leaf
-            return leaf
+            cols = self._leaf_cols(node)
+            if "when_absent" in cols:
+                return _cases((cols["has_rows"].fill_null(False), cols["truth"]), else_=cols["when_absent"])
+            return cols["truth"]
         if isinstance(node, ast.Compare):
-            result = compare(self.value(node.value), node.op, node.threshold,
-                             boundary_conflict=node.boundary_conflict)
-        elif isinstance(node, ast.AllOf):
-            result = _all([self.truth(i) for i in node.items])
-        elif isinstance(node, ast.AnyOf):
-            result = _any([self.truth(i) for i in node.items])
-        elif isinstance(node, ast.Not):
-            result = ~self.truth(node.item)
-        elif isinstance(node, ast.AtLeast):
-            items = [self.truth(i) for i in node.items]
+            return compare(self.v(node.value), node.op, node.threshold, boundary_conflict=node.boundary_conflict)
+        if isinstance(node, ast.AllOf):
+            return _all([self.t(i) for i in node.items])
+        if isinstance(node, ast.AnyOf):
+            return _any([self.t(i) for i in node.items])
+        if isinstance(node, ast.Not):
+            return ~self.t(node.item)
+        if isinstance(node, ast.AtLeast):
+            items = [self.t(i) for i in node.items]
             met = sum((i.cast("int64").fill_null(0) for i in items), ibis.literal(0))
             unknown = sum((i.isnull().cast("int64") for i in items), ibis.literal(0))
-            result = _cases((met >= node.k, True), (met + unknown < node.k, False), else_=_NULL_BOOL)
-        else:  # pragma: no cover - every truth node is a leaf or handled above
-            raise TypeError(f"cannot compile {type(node).__name__}")
-        self.truths[node.id] = result
-        return result
+            return _cases((met >= node.k, True), (met + unknown < node.k, False), else_=_NULL_BOOL)
+        raise TypeError(f"cannot compile {type(node).__name__}")  # pragma: no cover
 
-    def value(self, node: ast.Node) -> V:
-        if node.id in self.values:
-            return self.values[node.id]
+    def _value_expr(self, node: ast.Node) -> V:
         if node.id in self.leaves:
-            leaf = self._leaf(node)
-            assert isinstance(leaf, V)
-            self.values[node.id] = leaf
-            return leaf
+            cols = self._leaf_cols(node)
+            lc = cols.get("low_closed", ibis.literal(True))
+            hc = cols.get("high_closed", ibis.literal(True))
+            return V(cols["low"], cols["high"], lc.fill_null(True), hc.fill_null(True))
         if isinstance(node, ast.Const):
-            result = V(_lit(node.value), _lit(node.value), ibis.literal(True), ibis.literal(True))
-        elif isinstance(node, ast.Indicator):
-            t = self.truth(node.condition)
-            result = V(_cases((t, _lit(1.0)), else_=_lit(0.0)), _cases((t == False, _lit(0.0)), else_=_lit(1.0)),  # noqa: E712
-                       ibis.literal(True), ibis.literal(True))
-        elif isinstance(node, ast.Arith):
-            result = _arith(node.op, [self.value(a) for a in node.args])
-        elif isinstance(node, ast.Change):
-            result = _percent_change(self.value(node.current), self.value(node.reference))
-        elif isinstance(node, ast.Points):
-            result = self._points(node)
-        else:  # pragma: no cover
-            raise TypeError(f"cannot compile {type(node).__name__}")
-        self.values[node.id] = result
-        return result
+            return V(_lit(node.value), _lit(node.value), ibis.literal(True), ibis.literal(True))
+        if isinstance(node, ast.Indicator):
+            t = self.t(node.condition)
+            return V(_cases((t, _lit(1.0)), else_=_lit(0.0)), _cases((t == False, _lit(0.0)), else_=_lit(1.0)),  # noqa: E712
+                     ibis.literal(True), ibis.literal(True))
+        if isinstance(node, ast.Arith):
+            return _arith(node.op, [self.v(a) for a in node.args])
+        if isinstance(node, ast.Change):
+            return _percent_change(self.v(node.current), self.v(node.reference))
+        if isinstance(node, ast.Points):
+            return self._points(node)
+        if isinstance(node, ast.Bounded):
+            inner = self.v(node.value)
+            known = inner.low.notnull()
+            return V(inner.low.fill_null(node.low), inner.high.fill_null(node.high),
+                     _cases((known, inner.lc), else_=True), _cases((known, inner.hc), else_=True))
+        raise TypeError(f"cannot compile {type(node).__name__}")  # pragma: no cover
 
     def _points(self, node: ast.Points) -> V:
         low: Any = _lit(0.0)
         high: Any = _lit(0.0)
         for domain in node.domains:
-            lows = [_cases((self.truth(o.when) == True, _lit(o.points)), else_=_lit(0.0))  # noqa: E712
+            lows = [_cases((self.t(o.when) == True, _lit(o.points)), else_=_lit(0.0))  # noqa: E712
                     for o in domain.options]
-            highs = [_cases((self.truth(o.when) == False, _lit(0.0)), else_=_lit(o.points))  # noqa: E712
+            highs = [_cases((self.t(o.when) == False, _lit(0.0)), else_=_lit(o.points))  # noqa: E712
                      for o in domain.options]
             low = low + ibis.greatest(_lit(0.0), *lows)
             high = high + ibis.greatest(_lit(0.0), *highs)
         return V(low, high, ibis.literal(True), ibis.literal(True))
 
 
+def _outside_sustained(root: ast.Node) -> list[ast.Node]:
+    """The nodes evaluated at the scope's own index date: a ``Sustained``
+    node's condition is evaluated at visit dates, in its own scope."""
+    from remit.rules.interpret import children_of
+
+    found: list[ast.Node] = []
+    stack = [root]
+    while stack:
+        node = stack.pop(0)
+        if any(node is n for n in found):
+            continue
+        found.append(node)
+        if not isinstance(node, ast.Sustained):
+            stack.extend(children_of(node))
+    return found
+
+
 # ---------------------------------------------------------------- leaves
 
 _LEAVES = (ast.Measure, ast.Age, ast.CountEpisodes, ast.DiarySum, ast.RunLength, ast.HasFinding, ast.HasCondition,
-           ast.HasResult, ast.HasGenotype, ast.IsSex, ast.OnMedication, ast.Sustained)
+           ast.HasResult, ast.HasGenotype, ast.IsSex, ast.OnMedication, ast.Sustained, ast.WithinReference,
+           ast.HasValue)
 
 
 def _measure(scope: _Scope, node: ast.Measure) -> ir.Table:
@@ -460,6 +508,54 @@ def _kleene_flag_all(t: ir.Table, tied: ir.BooleanValue, flag: ir.BooleanValue) 
 
 def _kleene_flag_any(t: ir.Table, tied: ir.BooleanValue, flag: ir.BooleanValue) -> ir.BooleanValue:
     return (_cases((tied & flag, 1), else_=0)).sum() > 0
+
+
+def _latest_in_window(scope: _Scope, analyte: str, window: ast.Window) -> ir.Table:
+    """The latest measurement of ``analyte`` per spine key (the interpreter's
+    ``rows[-1]``: latest date, then latest in record order)."""
+    spine = scope.spine_keys()
+    m = scope.facts["measurement"]
+    m = m.filter(m.analyte == analyte)
+    start, end = scope.window_bounds(spine, window)
+    cond = [spine.person_id == m.person_id, m.date <= end]
+    if start is not None:
+        cond.append(m.date >= start)
+    joined = spine.inner_join(m, cond).select(*scope.keys, "date", "seq", "low", "high", "low_closed",
+                                              "high_closed", "qualitative", "ref_low", "ref_high")
+    ranked = joined.mutate(rn=ibis.row_number().over(group_by=scope.keys,
+                                                     order_by=[ibis.desc("date"), ibis.desc("seq")]))
+    return ranked.filter(ranked.rn == 0)
+
+
+def _within_reference(scope: _Scope, node: ast.WithinReference) -> ir.Table:
+    latest = _latest_in_window(scope, node.analyte, node.window)
+    judge_low = node.side in (ast.Side.BOTH, ast.Side.LOWER)
+    judge_high = node.side in (ast.Side.BOTH, ast.Side.UPPER)
+    q = latest.qualitative
+    outside_q = ((q == "low") & ibis.literal(judge_low)) | ((q == "high") & ibis.literal(judge_high))
+    low = latest.ref_low if judge_low else _NULL_FLOAT
+    high = latest.ref_high if judge_high else _NULL_FLOAT
+    inside = (low.isnull() | (latest.low >= low)) & (high.isnull() | (latest.high <= high))
+    below = low.notnull() & ((latest.high < low) | ((latest.high == low) & ~latest.high_closed))
+    above = high.notnull() & ((latest.low > high) | ((latest.low == high) & ~latest.low_closed))
+    truth = _cases(
+        (q.isin(["normal", "low", "high"]), ~outside_q),
+        (low.isnull() & high.isnull(), _NULL_BOOL),
+        (inside, True),
+        (below.fill_null(False) | above.fill_null(False), False),
+        else_=_NULL_BOOL,
+    )
+    return latest.select(*scope.keys, truth=truth)
+
+
+def _has_value(scope: _Scope, node: ast.HasValue) -> ir.Table:
+    spine = scope.spine_keys()
+    latest = _latest_in_window(scope, node.analyte, node.window).select(*scope.keys).mutate(truth=True)
+    base = scope.with_coverage(spine)
+    start, end = scope.window_bounds(base, node.window)
+    base = base.select(*scope.keys, when_absent=_cases((scope.covered(base, start, end), False), else_=_NULL_BOOL))
+    out = base.left_join(latest, scope.keys).select(*scope.keys, "when_absent", "truth")
+    return out.select(*scope.keys, truth=out.truth, has_rows=out.truth.notnull(), when_absent=out.when_absent)
 
 
 def _years_between(start: ir.DateValue, end: ir.DateValue) -> ir.FloatingValue:
@@ -785,5 +881,7 @@ _LEAF_BUILDERS: dict[type, Callable[[Any, Any], ir.Table]] = {
     ast.DiarySum: _diary_sum,
     ast.RunLength: _run_length,
     ast.Sustained: _sustained,
+    ast.WithinReference: _within_reference,
+    ast.HasValue: _has_value,
 }
 

@@ -20,13 +20,12 @@ from remit.interop.fhir.elements import (
     JSON,
     code_in,
     codeable,
-    codings_in,
     coding,
+    codings_in,
     day_of,
     ext,
     extension_value,
     extensions,
-    identifier_value,
     iso,
     note_extension,
     optional_day,
@@ -81,7 +80,7 @@ def read_adverse_event(resource: Mapping[str, Any], ctx: ReadContext) -> Adverse
     outcome_code = code_in(resource.get("outcome"), System.AE_OUTCOME)
     identifier = resource.get("identifier") or {}
     return AdverseEvent(
-        id=identifier.get("value") if identifier.get("system") == System.ITEM_ID else f"ae-{resource.get('id')}",
+        id=str(identifier["value"]) if identifier.get("system") == System.ITEM_ID else f"ae-{resource.get('id')}",
         term=term,
         onset=start,
         end=end,
@@ -108,10 +107,8 @@ def _suspect(resource: Mapping[str, Any], ctx: ReadContext) -> tuple[str | None,
     for suspect in resource.get("suspectEntity") or ():
         instance = suspect.get("instance") or {}
         ident = instance.get("identifier") or {}
-        if ident.get("system") == System.DRUG_ID:
-            drug = str(ident.get("value"))
-        else:
-            drug = _drug_of_instance(instance, ctx)
+        own = ident.get("system") == System.DRUG_ID
+        drug = str(ident.get("value")) if own else _drug_of_instance(instance, ctx)
         for causality in suspect.get("causality") or ():
             found = code_in(causality.get("assessment"), System.RELATEDNESS)
             if relatedness is None and found in {r.value for r in Relatedness}:

@@ -53,5 +53,7 @@ class ReadContext:
         key = None if target is None else f"Encounter/{target.get('id')}"
         found = self.encounters.get(key) if key is not None else None
         if found is None:
-            self.notes.append(f"link to {ref.get('reference') or 'an encounter'} dropped: no such Encounter was imported")
+            self.notes.append(
+                f"link to {ref.get('reference') or 'an encounter'} dropped: no such Encounter was imported"
+            )
         return found

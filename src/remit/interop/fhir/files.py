@@ -16,7 +16,9 @@ from remit.interop.report import Imported
 
 def bundle_entries(data: Mapping[str, Any], source: str) -> list[Located]:
     if data.get("resourceType") != "Bundle":
-        raise MalformedFileError(f"expected a FHIR Bundle, found resourceType {data.get('resourceType')!r}", file=source)
+        raise MalformedFileError(
+            f"expected a FHIR Bundle, found resourceType {data.get('resourceType')!r}", file=source
+        )
     entries = data.get("entry") or []
     if not isinstance(entries, list):
         raise MalformedFileError("'entry' must be a list", file=source, field="entry")

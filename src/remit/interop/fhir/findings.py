@@ -90,7 +90,9 @@ def finding_resource(f: Finding, ctx: WriteContext) -> JSON:
     resource |= _span(f.start, f.end)
     resource["valueBoolean"] = f.present
     if f.value is not None:
-        resource["component"] = [{"code": codeable(analyte_coding(analyte(f.value.analyte))), **value_elements(f.value)}]
+        resource["component"] = [
+            {"code": codeable(analyte_coding(analyte(f.value.analyte))), **value_elements(f.value)}
+        ]
     if f.note is not None:
         resource["note"] = annotation(f.note)
     return with_extensions(resource, attribute_extensions(f.attributes))

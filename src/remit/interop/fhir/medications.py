@@ -43,10 +43,8 @@ from remit.interop.fhir.terminology import TIMING, TIMING_FREQUENCIES, Ext, Syst
 
 
 def statement_resource(m: MedicationCourse, ctx: WriteContext) -> JSON:
-    if m.stop is None:
-        status = "active"
-    else:
-        status = "completed" if m.stop_reason in (None, StopReason.COMPLETED) else "stopped"
+    completed = m.stop_reason in (None, StopReason.COMPLETED)
+    status = "active" if m.stop is None else "completed" if completed else "stopped"
     resource: JSON = {
         "resourceType": "MedicationStatement",
         "id": ctx.rid("MedicationStatement", m.id),

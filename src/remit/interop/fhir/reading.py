@@ -122,7 +122,7 @@ class _Index:
         text = str(ref["reference"])
         found = self.by_key.get(text)
         if found is None and "/" in text:
-            parts = text.split("/_history/")[0].rstrip("/").split("/")
+            parts = text.split("/_history/", maxsplit=1)[0].rstrip("/").split("/")
             found = self.by_key.get("/".join(parts[-2:]))
         if found is not None and found.key is not None:
             self.used.add(found.key)
@@ -167,7 +167,9 @@ class _Build:
         )
 
 
-def read_resources(located: Sequence[Located], *, default_site: str = DEFAULT_SITE, file: str | None = None) -> Imported:
+def read_resources(
+    located: Sequence[Located], *, default_site: str = DEFAULT_SITE, file: str | None = None
+) -> Imported:
     """Validate every resource, then build one record per Patient."""
     for item in located:
         validate(item.resource, where=item.where, file=file)

@@ -60,18 +60,24 @@ def _ordered(resource: JSON) -> JSON:
     }
 
 
-def bundle(items: Iterable[PatientRecord | ExportSubject], *, timestamp: datetime | None = None) -> JSON:
-    """A ``collection`` Bundle of every resource of every patient."""
-    entries = []
-    for item in items:
-        for resource in patient_resources(item):
-            entries.append({"fullUrl": full_url(resource["resourceType"], resource["id"]), "resource": resource})
+def entries(item: PatientRecord | ExportSubject) -> list[JSON]:
+    """One patient's Bundle entries (``fullUrl`` + ``resource``)."""
+    return [{"fullUrl": full_url(r["resourceType"], r["id"]), "resource": r} for r in patient_resources(item)]
+
+
+def collection(all_entries: list[JSON], *, timestamp: datetime | None = None) -> JSON:
+    """A ``collection`` Bundle of the given entries."""
     found: JSON = {"resourceType": "Bundle", "type": "collection"}
     if timestamp is not None:
         found["timestamp"] = timestamp.isoformat()
-    found["entry"] = entries
+    found["entry"] = all_entries
     validate({**found, "entry": []}, where="Bundle")
     return found
+
+
+def bundle(items: Iterable[PatientRecord | ExportSubject], *, timestamp: datetime | None = None) -> JSON:
+    """A ``collection`` Bundle of every resource of every patient."""
+    return collection([entry for item in items for entry in entries(item)], timestamp=timestamp)
 
 
 def dumps(resource: JSON, *, indent: int | None = 2) -> str:

@@ -96,13 +96,15 @@ def _parse(text: str, source: str) -> list[Concept]:
     for number, row in enumerate(reader, start=2):
         where = f"line {number}"
         if row["domain"] not in DOMAINS:
-            raise MalformedFileError(f"unknown domain {row['domain']!r}; one of {', '.join(DOMAINS)}", file=source,
-                                     field=where)
+            raise MalformedFileError(
+                f"unknown domain {row['domain']!r}; one of {', '.join(DOMAINS)}", file=source, field=where
+            )
         try:
             concept_id = int(row["concept_id"])
         except ValueError:
-            raise MalformedFileError(f"concept_id {row['concept_id']!r} is not an integer", file=source,
-                                     field=where) from None
+            raise MalformedFileError(
+                f"concept_id {row['concept_id']!r} is not an integer", file=source, field=where
+            ) from None
         if row["verified"] not in ("true", "false"):
             raise MalformedFileError("verified must be true or false", file=source, field=where)
         concepts.append(

@@ -47,8 +47,9 @@ def write_tables(tables: Mapping[str, Rows], directory: str | Path, fmt: Format)
         with duckdb.connect(str(path)) as con:
             for name, rows in tables.items():
                 con.execute(ddl(name))
-                arrow = _arrow(name, rows)  # noqa: F841 - read by DuckDB's replacement scan below
-                con.execute(f"INSERT INTO {name} SELECT * FROM arrow")  # noqa: S608 - table names are ours
+                con.register("incoming", _arrow(name, rows))
+                con.execute(f"INSERT INTO {name} SELECT * FROM incoming")  # noqa: S608 - table names are ours
+                con.unregister("incoming")
         return [path]
     written = []
     for name, rows in tables.items():
@@ -117,8 +118,9 @@ class DuckDBSource:
             ).fetchone()
             if not found or not found[0]:
                 return None
-            qualified = f"{self.schema}.{table}" if self.schema else table
-            result: Rows = con.execute(f"SELECT * FROM {qualified} ORDER BY {ID_COLUMN[table]}").arrow().to_pylist()  # noqa: S608
+            qualified = f'"{self.schema}"."{table}"' if self.schema else f'"{table}"'
+            query = f"SELECT * FROM {qualified} ORDER BY {ID_COLUMN[table]}"  # noqa: S608 - CDM table names only
+            result: Rows = con.execute(query).to_arrow_table().to_pylist()
             return result
 
 
@@ -140,17 +142,29 @@ class DirectorySource:
             except (pa.ArrowException, OSError) as exc:
                 raise MalformedFileError(f"cannot read the Parquet file: {exc}", file=str(parquet)) from exc
         if csv_file.is_file():
-            try:
-                with duckdb.connect() as con:
-                    relation = con.read_csv(
-                        str(csv_file), header=True, columns=duckdb_types(table), null_padding=False,
-                        na_values=[""],
-                    )
-                    rows: Rows = relation.arrow().to_pylist()
-            except duckdb.Error as exc:
-                raise MalformedFileError(f"cannot read the CSV file as {table}: {exc}", file=str(csv_file)) from exc
-            return rows
+            return _read_csv(csv_file, table)
         return None
+
+
+def _read_csv(path: Path, table: str) -> Rows:
+    """Every column typed as the CDM says (unknown extra columns as text); no sniffing."""
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            header = next(csv.reader(handle), [])
+    except (OSError, UnicodeDecodeError) as exc:
+        raise MalformedFileError(f"cannot read the file: {exc}", file=str(path)) from exc
+    known = duckdb_types(table)
+    columns = {name: known.get(name, "VARCHAR") for name in header}
+    try:
+        with duckdb.connect() as con:
+            relation = con.sql(
+                "SELECT * FROM read_csv(?, header = true, columns = ?, nullstr = '', auto_detect = false)",
+                params=[str(path), columns],
+            )
+            rows: Rows = relation.to_arrow_table().to_pylist()
+    except duckdb.Error as exc:
+        raise MalformedFileError(f"cannot read the CSV file as {table}: {exc}", file=str(path)) from exc
+    return rows
 
 
 def _typed(data: pa.Table, table: str) -> Rows:
@@ -200,7 +214,9 @@ def source_for(location: str, schema: str | None = None) -> TableSource:
     path = Path(location)
     if path.is_dir():
         duck = path / DUCKDB_FILE
-        return DuckDBSource(duck, schema) if duck.is_file() and not any(path.glob("person.*")) else DirectorySource(path)
+        return (
+            DuckDBSource(duck, schema) if duck.is_file() and not any(path.glob("person.*")) else DirectorySource(path)
+        )
     if path.is_file():
         return DuckDBSource(path, schema)
     raise MalformedFileError("no such file or directory", file=location)

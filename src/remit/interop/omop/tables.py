@@ -100,9 +100,7 @@ TABLES: Mapping[str, tuple[Column, ...]] = MappingProxyType(
             f"drug_era_id{_B}* person_id{_B}* drug_concept_id{_I}* drug_era_start_date{_D}* "
             f"drug_era_end_date{_D}* drug_exposure_count{_I} gap_days{_I}"
         ),
-        "remit_source_key": _columns(
-            f"table_name{_V}* row_id{_B}* person_id{_B}* remit_id{_V}* role{_V} end_date{_D}"
-        ),
+        "remit_source_key": _columns(f"table_name{_V}* row_id{_B}* person_id{_B}* remit_id{_V}* role{_V} end_date{_D}"),
     }
 )
 CDM_TABLES = tuple(name for name in TABLES if name != "remit_source_key")
@@ -116,8 +114,14 @@ _ARROW = {
     VARCHAR: pa.string(),
     DOUBLE: pa.float64(),
 }
-_POSTGRES = {BIGINT: "BIGINT", INTEGER: "INTEGER", DATE: "DATE", TIMESTAMP: "TIMESTAMP", VARCHAR: "TEXT",
-             DOUBLE: "DOUBLE PRECISION"}
+_POSTGRES = {
+    BIGINT: "BIGINT",
+    INTEGER: "INTEGER",
+    DATE: "DATE",
+    TIMESTAMP: "TIMESTAMP",
+    VARCHAR: "TEXT",
+    DOUBLE: "DOUBLE PRECISION",
+}
 
 
 def arrow_schema(table: str) -> pa.Schema:

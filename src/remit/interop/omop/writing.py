@@ -68,7 +68,7 @@ class OmopRows:
 
 def omop_rows(items: Iterable[PatientRecord | ExportSubject], concepts: ConceptMap | None = None) -> OmopRows:
     """Every table's rows for the given patients, ids numbered from 1."""
-    return _Writer(concepts or ConceptMap.load()).write(subjects(items))
+    return _Writer(concepts or ConceptMap.load()).write(items)
 
 
 class _Writer:
@@ -79,8 +79,9 @@ class _Writer:
         self.registry = concepts.concept_id("type", REGISTRY_TYPE)
         self.exposures: list[tuple[int, str, date, date]] = []
 
-    def write(self, items: tuple[ExportSubject, ...]) -> OmopRows:
-        for subject in items:
+    def write(self, items: Iterable[PatientRecord | ExportSubject]) -> OmopRows:
+        for item in items:  # one at a time, so a caller's progress bar follows
+            (subject,) = subjects([item])
             year = _year_of_birth(subject)
             if year is None:
                 self.out.excluded.append((subject.record.patient.id, "no year of birth (OMOP requires one)"))
@@ -95,12 +96,26 @@ class _Writer:
             self.key("drug_era", era_id, era.person_id, era.drug)
         return self.out
 
-    def key(self, table: str, row_id: int, person_id: int, remit_id: str, role: str | None = None,
-            end: date | None = None) -> None:
+    def key(
+        self,
+        table: str,
+        row_id: int,
+        person_id: int,
+        remit_id: str,
+        *,
+        role: str | None = None,
+        end: date | None = None,
+    ) -> None:
         self.out.add(
             "remit_source_key",
-            {"table_name": table, "row_id": row_id, "person_id": person_id, "remit_id": remit_id, "role": role,
-             "end_date": end},
+            {
+                "table_name": table,
+                "row_id": row_id,
+                "person_id": person_id,
+                "remit_id": remit_id,
+                "role": role,
+                "end_date": end,
+            },
         )
 
     # ----- person-level ----------------------------------------------------
@@ -143,11 +158,11 @@ class _Writer:
         visits = {e.id: self.visit(person_id, e) for e in record.encounters}
         self.conditions(person_id, record, span)
         for o in record.observations:
-            self.measured(person_id, o.id, o.measurement, o.date, o, visits.get(o.encounter or ""))
+            self.measured(person_id, o.id, o.measurement, day=o.date, o=o, visit_id=visits.get(o.encounter or ""))
         for e in record.encounters:
             for role, m in (("encounter_weight", e.weight), ("encounter_height", e.height)):
                 if m is not None:
-                    self.measured(person_id, e.id, m, e.date, None, visits[e.id], role=role)
+                    self.measured(person_id, e.id, m, day=e.date, o=None, visit_id=visits[e.id], role=role)
         for f in record.findings:
             self.finding(person_id, f, visits.get(f.encounter or ""))
         for course in record.medications:
@@ -196,10 +211,10 @@ class _Writer:
         person_id: int,
         remit_id: str,
         m: Measurement,
+        *,
         day: date,
         o: Observation | None,
         visit_id: int | None,
-        *,
         role: str | None = None,
     ) -> None:
         spec = analyte(m.analyte)
@@ -221,7 +236,7 @@ class _Writer:
                     "value_source_value": m.text,
                 },
             )
-            self.key("observation", row_id, person_id, remit_id, role)
+            self.key("observation", row_id, person_id, remit_id, role=role)
             return
         reference = m.reference
         row_id = self.out.add(
@@ -243,7 +258,7 @@ class _Writer:
                 "value_source_value": m.text,
             },
         )
-        self.key("measurement", row_id, person_id, remit_id, role)
+        self.key("measurement", row_id, person_id, remit_id, role=role)
 
     def _operator(self, op: Op) -> int:
         return self.concepts.concept_id("operator", OPERATORS[op])
@@ -273,7 +288,7 @@ class _Writer:
                 "value_source_value": m.text if m is not None else None,
             },
         )
-        self.key("observation", row_id, person_id, f.id, "finding", f.end)
+        self.key("observation", row_id, person_id, f.id, role="finding", end=f.end)
 
     # ----- drugs -----------------------------------------------------------
 
@@ -287,7 +302,7 @@ class _Writer:
             following = m.doses[i + 1].start if i + 1 < len(m.doses) else None
             end = max(dose.start, following - timedelta(days=1)) if following else max(dose.start, last_day)
             pieces.append((dose.start, end, dose))
-        for i, (start, end, dose) in enumerate(pieces):
+        for i, (start, end, step) in enumerate(pieces):
             final = i == len(pieces) - 1
             row_id = self.out.add(
                 "drug_exposure",
@@ -299,16 +314,16 @@ class _Writer:
                     "verbatim_end_date": m.stop if final else None,
                     "drug_type_concept_id": self.registry,
                     "stop_reason": m.stop_reason.value if final and m.stop_reason is not None else None,
-                    "quantity": dose.amount if dose is not None else None,
-                    "sig": dose.frequency.value if dose is not None else None,
+                    "quantity": step.amount if step is not None else None,
+                    "sig": step.frequency.value if step is not None else None,
                     "route_concept_id": self.concepts.concept_id("route", m.route.value),
                     "drug_source_value": m.drug,
                     "drug_source_concept_id": 0,
                     "route_source_value": m.route.value,
-                    "dose_unit_source_value": dose.unit if dose is not None else None,
+                    "dose_unit_source_value": step.unit if step is not None else None,
                 },
             )
-            self.key("drug_exposure", row_id, person_id, m.id, "dose" if dose is not None else "course")
+            self.key("drug_exposure", row_id, person_id, m.id, role="dose" if step is not None else "course")
             self.exposures.append((person_id, m.drug, start, end))
 
 

@@ -1,0 +1,1 @@
+"""remit.protocols (see docs/architecture.md)."""

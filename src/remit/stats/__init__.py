@@ -1,0 +1,1 @@
+"""remit.stats (see docs/architecture.md)."""

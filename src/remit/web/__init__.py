@@ -1,0 +1,1 @@
+"""remit.web (see docs/architecture.md)."""
