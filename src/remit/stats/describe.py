@@ -53,7 +53,8 @@ class Table1:
             decimals=dict.fromkeys(continuous, self.decimals),
             rename=labels,
             limit=dict.fromkeys(prior, 1),
-            order={**{c: ["yes", "no"] for c in prior}, **self._orders(patients, groupby)},
+            order={**{c: [v for v in ("yes", "no") if (patients[c] == v).any()] for c in prior},
+                   **self._orders(patients, groupby)},
         )
         self.notes_: tuple[str, ...] = (
             "Continuous variables: median [Q1,Q3] (linear-interpolation quartiles, tableone "

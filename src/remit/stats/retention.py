@@ -84,7 +84,7 @@ class DrugRetention:
             from matplotlib.figure import Figure  # noqa: PLC0415 - matplotlib loads only when a plot is drawn
 
             ax = Figure(figsize=(7, 4.8), layout="constrained").subplots()
-        self.km_.plot_survival_function(ax=ax, show_censors=True, ci_show=True, color="black",
+        self.km_.plot_survival_function(ax=ax, show_censors=True, ci_show=True, ci_alpha=0.15, color="black",
                                         censor_styles={"marker": "|", "ms": 8})
         ax.set_xlabel(f"months since the start of {self.drug}")
         ax.set_ylabel(f"proportion still on {self.drug}")
@@ -93,5 +93,5 @@ class DrugRetention:
         ticks = [0, *self.times]
         ax.set_xticks(ticks)
         ax.legend(loc="lower left", fontsize="small")
-        add_at_risk_counts(self.km_, ax=ax, fig=ax.figure, rows_to_show=["At risk"], xticks=ticks)
+        add_at_risk_counts(self.km_, ax=ax, fig=ax.figure, rows_to_show=["At risk"], xticks=ticks, labels=False)
         return ax
