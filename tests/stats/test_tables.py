@@ -253,6 +253,9 @@ def test_table_3_tests_equal_scipy_called_directly(report: Report) -> None:
                                             use_continuity=method == "asymptotic")
         assert row["p_value"] == pytest.approx(float(expected.pvalue)), (group, name)
         assert row["statistic"] == pytest.approx(float(expected.statistic)), (group, name)
+        for arm, values in (("complete", yes), ("other", no)):
+            if len(set(values)) >= 3:
+                assert row[f"shapiro_p_{arm}"] == pytest.approx(float(scipy.stats.shapiro(values).pvalue))
 
 
 def test_table_3_arthritis_fisher_p_by_hand(report: Report) -> None:

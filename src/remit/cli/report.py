@@ -15,7 +15,6 @@ from remit.config import Settings
 from remit.core.record import PatientRecord
 from remit.outcomes import COHORTS, get_cohort
 from remit.services import get_record, list_patients, open_session
-from remit.stats.report import build_report, write_report
 
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -56,6 +55,9 @@ def report(
     cohort, derives each member's outcomes at months 3 and 12 and fits the tables.
     Two runs on the same data give the same files apart from the date.
     """
+    from remit.stats.report import build_report, write_report  # noqa: PLC0415 - scipy, lifelines, matplotlib load
+    # only when a report is made, not on every `remit` command
+
     definition = get_cohort(cohort)
     generated = _date(on)
     out_console = console()

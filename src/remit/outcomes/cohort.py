@@ -32,13 +32,14 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from types import MappingProxyType
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from remit.core.conditions import condition
 from remit.core.record import AdverseEventOutcome, MedicationCourse, PatientRecord, SeriousCriterion
 from remit.errors import UnknownCodeError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 MONTH_DAYS = 30.4375
 
@@ -249,6 +250,8 @@ class CohortSelection:
     @property
     def summary(self) -> pd.DataFrame:
         """The attrition table: one row per rule, in order."""
+        import pandas as pd  # noqa: PLC0415 - the selection itself needs no pandas
+
         rows = [
             {"rule": s.rule, "description": s.label, "before": s.before, "removed": s.removed, "after": s.after,
              "removed_patients": " ".join(s.removed_ids),

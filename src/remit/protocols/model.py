@@ -286,6 +286,7 @@ class Protocol:
     citation: ast.Citation
     start: StartEvent
     guidance: Guidance
+    applies_to: tuple[str, ...] = ()  # condition ids or groups; empty = any patient on the start drug
     eligibility: Eligibility | None = None
     steps: tuple[Step, ...] = ()
     targets: tuple[Target, ...] = ()

@@ -715,36 +715,28 @@ def _count_episodes(scope: _Scope, node: ast.CountEpisodes) -> ir.Table:
         cond.append(e.start >= start)
     anchor = ["baseline_date"] if node.window.anchor is ast.Anchor.BASELINE else []
     joined = spine.inner_join(e, cond).select(*scope.keys, *anchor, "episode_id", "start", "end", "duration_hours")
-    tests: list[Any] = []
+    # Join every per-episode column first, then build the tests on the final relation
+    # (an expression over an earlier relation cannot be projected from a later one).
     feats = scope.facts["episode_feature"]
     if node.features_any:
         have = feats.filter(feats.feature.isin(list(node.features_any))).group_by("episode_id") \
             .aggregate(n_features=ibis._.feature.nunique())
         joined = joined.left_join(have, "episode_id").select(*joined.columns, "n_features")
-        tests.append(joined.n_features.fill_null(0) >= node.features_min)
     if node.features_none:
         banned = feats.filter(feats.feature.isin(list(node.features_none))).select("episode_id").distinct() \
             .mutate(has_banned=ibis.literal(True))
         joined = joined.left_join(banned, "episode_id").select(*joined.columns, "has_banned")
-        tests.append(~joined.has_banned.fill_null(False))
-    if node.min_hours is not None or node.max_hours is not None:
-        days = joined.end.delta(joined.start, unit="day") + 1
-        dates_low = ibis.greatest(days - 1, 0).cast("float64") * 24.0
-        dates_high = days.cast("float64") * 24.0
-        low = _cases((joined.duration_hours.notnull(), joined.duration_hours), (joined.end.notnull(), dates_low),
-                     else_=_lit(0.0))
-        high = _cases((joined.duration_hours.notnull(), joined.duration_hours), (joined.end.notnull(), dates_high),
-                      else_=_lit(INF))
-        span = V(low, high, ibis.literal(True), ibis.literal(True))
-        if node.min_hours is not None:
-            tests.append(compare(span, Op.GE, node.min_hours))
-        if node.max_hours is not None:
-            tests.append(compare(span, Op.LE, node.max_hours))
     attrs = scope.facts["episode_attribute"]
     for i, test in enumerate(node.attributes):
         a = attrs.filter(attrs.name == test.name).select("episode_id", **{f"t{i}": "text", f"n{i}": "num"})
         joined = joined.left_join(a, "episode_id").select(*joined.columns, f"t{i}", f"n{i}")
-        tests.append(_attribute_truth(joined[f"t{i}"], joined[f"n{i}"], test))
+    tests: list[Any] = []
+    if node.features_any:
+        tests.append(joined.n_features.fill_null(0) >= node.features_min)
+    if node.features_none:
+        tests.append(~joined.has_banned.fill_null(False))
+    tests.extend(_duration_tests(joined, node))
+    tests.extend(_attribute_truth(joined[f"t{i}"], joined[f"n{i}"], test) for i, test in enumerate(node.attributes))
     match = _all(tests) if tests else ibis.literal(True)
     counted = joined.mutate(match=match)
     if recurrence:
@@ -764,6 +756,27 @@ def _count_episodes(scope: _Scope, node: ast.CountEpisodes) -> ir.Table:
     possible = out.possible.fill_null(0).cast("float64")
     return out.select(*scope.keys, low=definite,
                       high=_cases((out.covered.fill_null(False), definite + possible), else_=_lit(INF)))
+
+
+def _duration_tests(joined: ir.Table, node: ast.CountEpisodes) -> list[ir.BooleanValue]:
+    """``min_hours``/``max_hours`` on the episode's duration: ``duration_hours``, or
+    whole-day dates as [(days - 1) x 24, days x 24] h, or unknown."""
+    if node.min_hours is None and node.max_hours is None:
+        return []
+    days = joined.end.delta(joined.start, unit="day") + 1
+    dates_low = ibis.greatest(days - 1, 0).cast("float64") * 24.0
+    dates_high = days.cast("float64") * 24.0
+    low = _cases((joined.duration_hours.notnull(), joined.duration_hours), (joined.end.notnull(), dates_low),
+                 else_=_lit(0.0))
+    high = _cases((joined.duration_hours.notnull(), joined.duration_hours), (joined.end.notnull(), dates_high),
+                  else_=_lit(INF))
+    span = V(low, high, ibis.literal(True), ibis.literal(True))
+    tests = []
+    if node.min_hours is not None:
+        tests.append(compare(span, Op.GE, node.min_hours))
+    if node.max_hours is not None:
+        tests.append(compare(span, Op.LE, node.max_hours))
+    return tests
 
 
 def _recurrences(scope: _Scope, node: ast.CountEpisodes, episodes: ir.Table) -> ir.Table:

@@ -136,7 +136,9 @@ class ResponderComparison:
                 else:
                     test = mann_whitney(yes, no)
                     row |= {"complete": f"{mean_sd(yes, self.decimals)}; {median_iqr(yes, self.decimals)}",
-                            "other": f"{mean_sd(no, self.decimals)}; {median_iqr(no, self.decimals)}"}
+                            "other": f"{mean_sd(no, self.decimals)}; {median_iqr(no, self.decimals)}",
+                            "shapiro_p_complete": shapiro_wilk(yes).p_value,
+                            "shapiro_p_other": shapiro_wilk(no).p_value}
                 row |= {"statistic": test.statistic, "p_value": test.p_value, "p": p_value(test.p_value),
                         "test": test.test, "note": test.note}
                 rows.append(row)
@@ -147,6 +149,8 @@ class ResponderComparison:
             "Continuous measures: Mann–Whitney U, two-sided (scipy.stats.mannwhitneyu; exact when both groups "
             "have ≤ 8 values and no ties, otherwise the normal approximation with continuity correction). "
             "Yes/no measures: Fisher's exact test, two-sided (scipy.stats.fisher_exact).",
+            "Normality check: Shapiro–Wilk in each arm (scipy.stats.shapiro; columns shapiro_p_complete and "
+            "shapiro_p_other); a rank test is used whatever its result, as the arms are small.",
             "No correction for multiple comparisons: the p-values are descriptive.",
         )
         self.caveats_: tuple[str, ...] = (
@@ -158,8 +162,11 @@ class ResponderComparison:
 
     @property
     def summary(self) -> pd.DataFrame:
-        return self.results_[["group", "label", "unit", "n_complete", "complete", "n_other", "other", "p", "test",
-                              "note"]].copy()
+        table = self.results_[["group", "label", "unit", "n_complete", "complete", "n_other", "other", "p", "test",
+                               "shapiro_p_complete", "shapiro_p_other", "note"]].copy()
+        for column in ("shapiro_p_complete", "shapiro_p_other"):
+            table[column] = table[column].map(lambda p: p_value(float(p)))
+        return table
 
 
 def _count(k: int, n: int) -> str:

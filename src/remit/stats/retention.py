@@ -93,5 +93,5 @@ class DrugRetention:
         ticks = [0, *self.times]
         ax.set_xticks(ticks)
         ax.legend(loc="lower left", fontsize="small")
-        add_at_risk_counts(self.km_, ax=ax, fig=ax.figure, rows_to_show=["At risk"], xticks=ticks, labels=False)
+        add_at_risk_counts(self.km_, ax=ax, fig=ax.figure, rows_to_show=["At risk"], xticks=ticks, labels=[""])
         return ax

@@ -1,0 +1,233 @@
+"""Who may call which route: one rule per route, checked by one guard for all.
+
+Every endpoint is decorated with :func:`allow` and a :class:`Rule`; the app
+runs :func:`guard` before every route (an app-wide dependency) and refuses to
+start if a route has no rule. The guard, in this order:
+
+1. signs the caller in from the session cookie (else 303 to ``/login``, or 401 on ``/api``);
+2. resolves a ``{patient_id}`` in the path among the caller's sites - a patient of
+   another site, like one that does not exist, is 404 for every role and method;
+3. checks the role against the rule (403);
+4. checks the CSRF token of every state-changing request (form field
+   ``csrf_token`` or header ``X-CSRF-Token``; 403).
+
+Statisticians see pseudonymised patients: the ``{patient_id}`` they use is the
+pseudonym (HMAC of the id), never the registry id.
+"""
+
+from __future__ import annotations
+
+import enum
+import secrets
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from fastapi import Depends, Request
+from fastapi.routing import APIRoute
+from sqlalchemy.orm import Session
+
+from remit.errors import NotFoundError, RemitError
+from remit.persistence.accounts import Account
+from remit.services.accounts import Role
+from remit.services.web_records import patient_site, patients_of
+from remit.services.web_sessions import session_account
+
+if TYPE_CHECKING:
+    from remit.web.state import AppState
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+SESSION_COOKIE = "remit_session"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class Access(enum.Enum):
+    PUBLIC = "public"  # anyone (sign-in page, health)
+    DIARY = "diary"  # the bearer of a diary link (the token in the path is checked by the route)
+    SIGNED_IN = "signed_in"  # a signed-in user whose role is in ``roles``
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    name: str
+    access: Access
+    roles: frozenset[Role] = frozenset()
+
+    def allows(self, role: Role) -> bool:
+        return self.access is not Access.SIGNED_IN or role in self.roles
+
+
+_ALL = frozenset(Role)
+_WRITERS = frozenset({Role.ADMINISTRATOR, Role.INVESTIGATOR, Role.DATA_ENTRY})
+
+PUBLIC = Rule("public", Access.PUBLIC)
+DIARY_LINK = Rule("diary link", Access.DIARY)
+READ = Rule("read", Access.SIGNED_IN, _ALL)
+EDIT = Rule("edit", Access.SIGNED_IN, _WRITERS)
+DELETE = Rule("delete", Access.SIGNED_IN, frozenset({Role.ADMINISTRATOR, Role.INVESTIGATOR}))
+EXPORT = Rule("export", Access.SIGNED_IN, frozenset({Role.ADMINISTRATOR, Role.INVESTIGATOR, Role.STATISTICIAN}))
+AUDIT = Rule("audit", Access.SIGNED_IN, frozenset({Role.ADMINISTRATOR, Role.INVESTIGATOR}))
+ADMINISTER = Rule("administer", Access.SIGNED_IN, frozenset({Role.ADMINISTRATOR}))
+RULES = (PUBLIC, DIARY_LINK, READ, EDIT, DELETE, EXPORT, AUDIT, ADMINISTER)
+
+IDENTIFIED_EXPORT_ROLES = frozenset({Role.ADMINISTRATOR, Role.INVESTIGATOR})
+"""Roles that may take identified data out; a statistician's exports are always de-identified."""
+
+
+class MissingAccessRule(RuntimeError):
+    """A route was added without an access rule."""
+
+
+class NotSignedIn(Exception):
+    """No valid session: the handler redirects HTML requests to the sign-in page."""
+
+
+class Forbidden(RemitError, PermissionError):
+    code = "forbidden"
+
+
+class CsrfRefused(Forbidden):
+    code = "csrf_refused"
+
+
+def allow(rule: Rule) -> Callable[[F], F]:
+    """Declare the access rule of an endpoint (read by :func:`guard` and the access-matrix test)."""
+
+    def mark(endpoint: F) -> F:
+        endpoint.__remit_access__ = rule  # type: ignore[attr-defined]
+        return endpoint
+
+    return mark
+
+
+def rule_of(route: APIRoute) -> Rule:
+    found = getattr(route.endpoint, "__remit_access__", None)
+    if not isinstance(found, Rule):
+        raise MissingAccessRule(f"route {sorted(route.methods)} {route.path} ({route.name}) has no access rule")
+    return found
+
+
+def check_routes(routes: list[Any]) -> None:
+    """Refuse to build an app with an unguarded route."""
+    for route in routes:
+        if isinstance(route, APIRoute):
+            rule_of(route)
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """The signed-in user of this request."""
+
+    account: Account
+    role: Role
+    sites: frozenset[str]
+    csrf_token: str
+    token: str
+
+    @property
+    def name(self) -> str:
+        return self.account.username
+
+    @property
+    def pseudonymised(self) -> bool:
+        return self.role is Role.STATISTICIAN
+
+    def may(self, rule: Rule) -> bool:
+        return rule.allows(self.role)
+
+    @property
+    def identified_exports(self) -> bool:
+        return self.role in IDENTIFIED_EXPORT_ROLES
+
+
+def app_state(request: Request) -> AppState:
+    found: AppState = request.app.state.remit
+    return found
+
+
+def db_session(request: Request) -> Iterator[Session]:
+    with app_state(request).db.session() as session:
+        yield session
+
+
+def signed_in(request: Request, session: Session) -> Principal | None:
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return None
+    found = session_account(session, token)
+    if found is None:
+        return None
+    account, web_session = found
+    return Principal(account, Role(account.role), frozenset(account.sites), web_session.csrf_token, token)
+
+
+async def guard(request: Request, session: Session = Depends(db_session)) -> None:
+    """The one access check, run before every route."""
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute):  # pragma: no cover - only API routes get dependencies
+        return
+    rule = rule_of(route)
+    if rule.access is not Access.SIGNED_IN:
+        request.state.principal = signed_in(request, session) if rule.access is Access.PUBLIC else None
+        return
+    principal = signed_in(request, session)
+    if principal is None:
+        raise NotSignedIn
+    request.state.principal = principal
+    ref = request.path_params.get("patient_id")
+    if ref is not None:
+        request.state.patient_id = resolve_patient(request, session, principal, str(ref))
+    if not rule.allows(principal.role):
+        raise Forbidden(f"your role ({principal.role.label}) may not do this ({rule.name})")
+    if request.method not in SAFE_METHODS:
+        await check_csrf(request, principal.csrf_token)
+
+
+async def check_csrf(request: Request, expected: str) -> None:
+    given = request.headers.get(CSRF_HEADER)
+    if given is None and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        value = (await request.form()).get(CSRF_FIELD)
+        given = value if isinstance(value, str) else None
+    if not given or not secrets.compare_digest(given.encode("utf-8"), expected.encode("utf-8")):
+        raise CsrfRefused("the form has expired or did not come from this site (CSRF token missing or wrong); "
+                          "reload the page and try again")
+
+
+def resolve_patient(request: Request, session: Session, principal: Principal, ref: str) -> str:
+    """The registry id of the patient ``ref`` names, if the caller may see it; else 404."""
+    if principal.pseudonymised:
+        keys = app_state(request).keys
+        for summary in patients_of(session, principal.sites):
+            if secrets.compare_digest(keys.pseudonym(summary.patient_id), ref):
+                return summary.patient_id
+    else:
+        site = patient_site(session, ref)
+        if site is not None and site in principal.sites:
+            return ref
+    raise NotFoundError(f"no patient {ref!r} among the patients of your sites")
+
+
+def principal(request: Request) -> Principal:
+    """The signed-in user (for routes whose rule requires one)."""
+    found = getattr(request.state, "principal", None)
+    if not isinstance(found, Principal):  # pragma: no cover - the guard ran first
+        raise NotSignedIn
+    return found
+
+
+def optional_principal(request: Request) -> Principal | None:
+    found = getattr(request.state, "principal", None)
+    return found if isinstance(found, Principal) else None
+
+
+def patient_ref(request: Request) -> str:
+    """The registry id of the ``{patient_id}`` of the path, resolved by the guard."""
+    found = getattr(request.state, "patient_id", None)
+    if not isinstance(found, str):  # pragma: no cover - the guard ran first
+        raise NotFoundError("no patient")
+    return found

@@ -1,0 +1,85 @@
+"""What one app instance holds: its settings, database, templates and caches.
+
+Records are immutable, so a record read once is shared until its version
+changes; the badges of the patient list are kept per (patient, version) for
+the same reason. Both caches are bounded and thread-safe.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+from argon2 import PasswordHasher
+from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import Session
+
+from remit.config import Settings
+from remit.core.record import PatientRecord
+from remit.interop.deidentify import DeidentificationKeys
+from remit.services.web_database import WebDatabase
+from remit.services.web_records import read_record, read_version
+from remit.web.settings import WebSettings
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class Lru(Generic[K, V]):
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._items: OrderedDict[K, V] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: K) -> V | None:
+        with self._lock:
+            if key not in self._items:
+                return None
+            self._items.move_to_end(key)
+            return self._items[key]
+
+    def put(self, key: K, value: V) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+    def get_or_make(self, key: K, make: Callable[[], V]) -> V:
+        found = self.get(key)
+        if found is None:
+            found = make()
+            self.put(key, found)
+        return found
+
+
+class RecordCache:
+    """Stored records by id, valid while the stored version is the cached one."""
+
+    def __init__(self, size: int = 512) -> None:
+        self._records: Lru[str, tuple[int, PatientRecord]] = Lru(size)
+
+    def get(self, session: Session, patient_id: str) -> tuple[PatientRecord, int]:
+        version = read_version(session, patient_id)
+        cached = self._records.get(patient_id)
+        if cached is not None and cached[0] == version:
+            return cached[1], version
+        record, version = read_record(session, patient_id)
+        self._records.put(patient_id, (version, record))
+        return record, version
+
+
+@dataclass
+class AppState:
+    settings: Settings
+    web: WebSettings
+    db: WebDatabase
+    templates: Jinja2Templates
+    hasher: PasswordHasher
+    keys: DeidentificationKeys
+    records: RecordCache = field(default_factory=RecordCache)
+    badges: Lru[tuple[str, int], object] = field(default_factory=lambda: Lru(4096))
+    derived: Lru[tuple[object, ...], object] = field(default_factory=lambda: Lru(64))
