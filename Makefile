@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 DEMO_DB ?= demo/remit-demo.sqlite3
 
-.PHONY: install demo test test-fast lint typecheck postgres docs bench clean
+.PHONY: install demo test test-fast lint typecheck postgres browser docs bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,8 +20,13 @@ install: $(STAMP)
 postgres:
 	@bash scripts/ensure-postgres.sh
 
+# The browser tests drive Debian's Chromium (Playwright's own browser download is not used).
+browser:
+	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+
+# Builds the demo database, adds one demo user per role (two sites), prints the logins and serves it.
 demo: install
-	$(BIN)/remit demo --database $(DEMO_DB)
+	$(BIN)/remit demo --database $(DEMO_DB) --serve
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks
@@ -32,7 +37,7 @@ typecheck: install
 	$(BIN)/mypy
 
 # The whole suite: unit, property, conformance, SQLite and PostgreSQL storage, docs-up-to-date.
-test: install postgres
+test: install postgres browser
 	$(BIN)/python -m pytest -n 2 -q
 	$(MAKE) --no-print-directory lint typecheck
 

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from remit.catalogue import evaluate_all
 from remit.core.measurements import measure
 from remit.core.record import (
+    AIDAI_ITEMS,
     BirthDate,
     Diagnosis,
     DiaryDay,
@@ -29,14 +30,20 @@ from remit.core.record import (
     PatientRecord,
     Route,
     Sex,
-    AIDAI_ITEMS,
 )
 
 LABS = {  # analyte: (unit, low, high)
-    "crp": ("mg/L", 1, 200), "esr": ("mm/h", 2, 100), "ferritin": ("ng/mL", 20, 20000),
-    "platelets": ("10*9/L", 50, 700), "wbc": ("10*9/L", 2, 30), "haemoglobin": ("g/L", 70, 150),
-    "ast": ("U/L", 10, 400), "ldh": ("U/L", 150, 2000), "triglycerides": ("mg/dL", 50, 500),
-    "fibrinogen": ("mg/dL", 100, 600), "neutrophils": ("10*9/L", 0.5, 20),
+    "crp": ("mg/L", 1, 200),
+    "esr": ("mm/h", 2, 100),
+    "ferritin": ("ng/mL", 20, 20000),
+    "platelets": ("10*9/L", 50, 700),
+    "wbc": ("10*9/L", 2, 30),
+    "haemoglobin": ("g/L", 70, 150),
+    "ast": ("U/L", 10, 400),
+    "ldh": ("U/L", 150, 2000),
+    "triglycerides": ("mg/dL", 50, 500),
+    "fibrinogen": ("mg/dL", 100, 600),
+    "neutrophils": ("10*9/L", 0.5, 20),
 }
 
 
@@ -48,26 +55,59 @@ def build_patient(seed: int = 7) -> PatientRecord:
     encounters = []
     for visit in range(185):  # a visit roughly every 10 days for 5 years
         day = start + timedelta(days=visit * 10)
-        encounters.append(Encounter(f"e{visit}", day, EncounterKind.SCHEDULED,
-                                    weight=measure("weight", f"{20 + visit * 0.1:.1f}", "kg")))
+        encounters.append(
+            Encounter(
+                f"e{visit}", day, EncounterKind.SCHEDULED, weight=measure("weight", f"{20 + visit * 0.1:.1f}", "kg")
+            )
+        )
         for analyte, (unit, low, high) in LABS.items():
             value = rng.uniform(low, high)
             observations.append(Observation(f"o{visit}-{analyte}", measure(analyte, f"{value:.1f}", unit), day))
-        for kind in ("fever", "evanescent_rash", "splenomegaly", "arthritis", "serositis",
-                     "generalised_lymphadenopathy", "uveitis"):
+        for kind in (
+            "fever",
+            "evanescent_rash",
+            "splenomegaly",
+            "arthritis",
+            "serositis",
+            "generalised_lymphadenopathy",
+            "uveitis",
+        ):
             findings.append(Finding(f"f{visit}-{kind}", kind, day, rng.random() < 0.2))
-        for analyte, value in (("physician_global", rng.randint(0, 8)), ("patient_global", rng.randint(0, 8)),
-                               ("active_joint_count", rng.randint(0, 5)), ("morning_stiffness", rng.randint(0, 60))):
+        for analyte, value in (
+            ("physician_global", rng.randint(0, 8)),
+            ("patient_global", rng.randint(0, 8)),
+            ("active_joint_count", rng.randint(0, 5)),
+            ("morning_stiffness", rng.randint(0, 60)),
+        ):
             unit = "min" if analyte == "morning_stiffness" else None
             observations.append(Observation(f"o{visit}-{analyte}", measure(analyte, str(value), unit), day))
-    episodes = tuple(Episode(f"ep{i}", EpisodeKind.FEVER_ATTACK, start + timedelta(days=40 * i),
-                             start + timedelta(days=40 * i + 2), ("abdominal_pain",)) for i in range(40))
-    diary = tuple(DiaryDay(start + timedelta(days=d), tuple((item, rng.random() < 0.1) for item in AIDAI_ITEMS))
-                  for d in range(1700, 1826))
+    episodes = tuple(
+        Episode(
+            f"ep{i}",
+            EpisodeKind.FEVER_ATTACK,
+            start + timedelta(days=40 * i),
+            start + timedelta(days=40 * i + 2),
+            ("abdominal_pain",),
+        )
+        for i in range(40)
+    )
+    diary = tuple(
+        DiaryDay(start + timedelta(days=d), tuple((item, rng.random() < 0.1) for item in AIDAI_ITEMS))
+        for d in range(1700, 1826)
+    )
     medications = (MedicationCourse("m1", "anakinra", Route.SC, start + timedelta(days=30)),)
     patient = Patient("bench", "site", Sex.FEMALE, BirthDate(2008, 3))
-    return PatientRecord(patient, (Diagnosis("dx1", "sjia", start), Diagnosis("dx2", "fmf", start)),
-                         tuple(encounters), tuple(observations), tuple(findings), medications, episodes, (), diary)
+    return PatientRecord(
+        patient,
+        (Diagnosis("dx1", "sjia", start), Diagnosis("dx2", "fmf", start)),
+        tuple(encounters),
+        tuple(observations),
+        tuple(findings),
+        medications,
+        episodes,
+        (),
+        diary,
+    )
 
 
 def main() -> None:
@@ -83,8 +123,10 @@ def main() -> None:
     timings.sort()
     print(f"machine: {platform.processor() or platform.machine()}, {platform.python_version()}")
     print(f"observations: {n_obs}, instruments evaluated: {len(results)}")
-    print(f"evaluate_all median {statistics.median(timings):.2f} ms, p95 {timings[int(len(timings) * 0.95)]:.2f} ms, "
-          f"min {timings[0]:.2f} ms")
+    print(
+        f"evaluate_all median {statistics.median(timings):.2f} ms, p95 {timings[int(len(timings) * 0.95)]:.2f} ms, "
+        f"min {timings[0]:.2f} ms"
+    )
 
 
 if __name__ == "__main__":

@@ -93,8 +93,12 @@ def build_record(case: dict[str, Any], index: date) -> PatientRecord:
         parts = [int(p) for p in str(pdata["birth"]).split("-")]
         birth = BirthDate(parts[0], parts[1], parts[2] if len(parts) > 2 else None)
     genotypes = tuple(
-        Genotype(g["gene"], g.get("variant", "?"), Zygosity(g.get("zygosity", "unknown")),
-                 GenotypeClass(g.get("classification", "unknown")))
+        Genotype(
+            g["gene"],
+            g.get("variant", "?"),
+            Zygosity(g.get("zygosity", "unknown")),
+            GenotypeClass(g.get("classification", "unknown")),
+        )
         for g in case.get("genotypes", [])
     )
     patient = Patient("vignette", "test", Sex(pdata.get("sex", "unknown")), birth, genotypes)
@@ -103,11 +107,16 @@ def build_record(case: dict[str, Any], index: date) -> PatientRecord:
         if isinstance(dx, str):
             diagnoses.append(Diagnosis(f"dx{i}", dx))
         else:
-            diagnoses.append(Diagnosis(f"dx{i}", dx["condition"], _day(index, dx.get("onset_day")),
-                                       DiagnosisStatus(dx.get("status", "active"))))
+            diagnoses.append(
+                Diagnosis(
+                    f"dx{i}",
+                    dx["condition"],
+                    _day(index, dx.get("onset_day")),
+                    DiagnosisStatus(dx.get("status", "active")),
+                )
+            )
     encounters = tuple(
-        Encounter(f"e{i}", _day(index, e["day"]) or index, EncounterKind(e.get("kind", "unscheduled")),
-                  e.get("month"))
+        Encounter(f"e{i}", _day(index, e["day"]) or index, EncounterKind(e.get("kind", "unscheduled")), e.get("month"))
         for i, e in enumerate(case.get("encounters", []))
     )
     observations = []
@@ -126,19 +135,39 @@ def build_record(case: dict[str, Any], index: date) -> PatientRecord:
             from remit.core.findings import finding_kind
 
             value = measure(finding_kind(kind).value_analyte or "", f["value"], f.get("unit"))
-        findings.append(Finding(
-            f"f{i}", kind, _day(index, f.get("day", 0)) or index, f.get("present", True),
-            _day(index, f.get("end_day")), value, tuple((f.get("attributes") or {}).items()),
-        ))
+        findings.append(
+            Finding(
+                f"f{i}",
+                kind,
+                _day(index, f.get("day", 0)) or index,
+                f.get("present", True),
+                _day(index, f.get("end_day")),
+                value,
+                tuple((f.get("attributes") or {}).items()),
+            )
+        )
     episodes = tuple(
-        Episode(f"ep{i}", EpisodeKind(e["kind"]), _day(index, e["day"]) or index, _day(index, e.get("end_day")),
-                tuple(e.get("features", [])), tuple((e.get("attributes") or {}).items()), e.get("duration_hours"))
+        Episode(
+            f"ep{i}",
+            EpisodeKind(e["kind"]),
+            _day(index, e["day"]) or index,
+            _day(index, e.get("end_day")),
+            tuple(e.get("features", [])),
+            tuple((e.get("attributes") or {}).items()),
+            e.get("duration_hours"),
+        )
         for i, e in enumerate(case.get("episodes", []))
     )
     medications = tuple(
-        MedicationCourse(f"m{i}", m["drug"], Route(m.get("route", "subcutaneous")), _day(index, m["day"]) or index,
-                         (), _day(index, m.get("stop_day")),
-                         StopReason(m["stop_reason"]) if m.get("stop_reason") else None)
+        MedicationCourse(
+            f"m{i}",
+            m["drug"],
+            Route(m.get("route", "subcutaneous")),
+            _day(index, m["day"]) or index,
+            (),
+            _day(index, m.get("stop_day")),
+            StopReason(m["stop_reason"]) if m.get("stop_reason") else None,
+        )
         for i, m in enumerate(case.get("medications", []))
     )
     diary = tuple(
@@ -149,8 +178,18 @@ def build_record(case: dict[str, Any], index: date) -> PatientRecord:
     if "follow_up" in case:
         fu = case["follow_up"]
         follow_up = (_day(index, fu["start_day"]) or index, _day(index, fu["end_day"]) or index)
-    return PatientRecord(patient, tuple(diagnoses), encounters, tuple(observations), tuple(findings),
-                         medications, episodes, (), diary, follow_up)
+    return PatientRecord(
+        patient,
+        tuple(diagnoses),
+        encounters,
+        tuple(observations),
+        tuple(findings),
+        medications,
+        episodes,
+        (),
+        diary,
+        follow_up,
+    )
 
 
 def load_vignettes(path: Path) -> list[Vignette]:
@@ -162,8 +201,17 @@ def load_vignettes(path: Path) -> list[Vignette]:
         if isinstance(index, str):
             index = date.fromisoformat(index)
         baseline = _day(index, case.get("baseline_day"))
-        vignettes.append(Vignette(instrument, case["name"], case.get("source", ""),
-                                  build_record(case, index), index, baseline, case["expect"]))
+        vignettes.append(
+            Vignette(
+                instrument,
+                case["name"],
+                case.get("source", ""),
+                build_record(case, index),
+                index,
+                baseline,
+                case["expect"],
+            )
+        )
     return vignettes
 
 

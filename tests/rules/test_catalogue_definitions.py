@@ -52,7 +52,8 @@ def test_content_hash_changes_with_a_threshold() -> None:
 
 def test_generated_instrument_docs_are_current() -> None:
     stale = [
-        relative for relative, text in instrument_pages().items()
+        relative
+        for relative, text in instrument_pages().items()
         if not (DOCS / relative).exists() or (DOCS / relative).read_text(encoding="utf-8") != text
     ]
     assert not stale, f"run `python -m remit.reference_docs` to update: {stale}"

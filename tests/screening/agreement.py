@@ -39,7 +39,9 @@ def compiled_rows(
 ) -> dict[str, dict[str, Any]]:
     records = [r if r.patient.id.startswith("p") else renamed(r, f"p{i}") for i, (r, _, _) in enumerate(cases)]
     facts = load_arrow(con, facts_from_records(records), prefix=prefix)
-    spine = create_table(con, f"{prefix}spine", spine_table((f"p{i}", idx, base) for i, (_, idx, base) in enumerate(cases)))
+    spine = create_table(
+        con, f"{prefix}spine", spine_table((f"p{i}", idx, base) for i, (_, idx, base) in enumerate(cases))
+    )
     expr = Compiler(facts).compile(definition, spine)
     frame = con.execute(expr)
     return {row["person_id"]: row for row in frame.to_dict(orient="records")}

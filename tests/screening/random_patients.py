@@ -112,7 +112,8 @@ def patient_for(draw: st.DrawFn, definition: ast.Criterion, person_id: str) -> P
         birth = BirthDate(year, draw(st.integers(1, 12)), draw(st.one_of(st.none(), st.integers(1, 28))))
     genotypes = tuple(
         Genotype(gene, "v", classification=draw(st.sampled_from(list(GenotypeClass))))
-        for gene in sorted(inputs["genes"]) if draw(st.booleans())
+        for gene in sorted(inputs["genes"])
+        if draw(st.booleans())
     )
     patient = Patient(person_id, "test", draw(st.sampled_from(list(Sex))), birth, genotypes)
     diagnoses = tuple(
@@ -134,7 +135,8 @@ def patient_for(draw: st.DrawFn, definition: ast.Criterion, person_id: str) -> P
             end = draw(st.one_of(st.none(), st.integers(0, 60).map(lambda d, s=start: s + timedelta(days=d))))
             attributes = tuple(
                 (name, draw(st.sampled_from(attribute_values[name])))
-                for name in spec.attributes if name in attribute_values and draw(st.booleans())
+                for name in spec.attributes
+                if name in attribute_values and draw(st.booleans())
             )
             value = None
             if spec.value_analyte and draw(st.booleans()):
@@ -151,7 +153,8 @@ def patient_for(draw: st.DrawFn, definition: ast.Criterion, person_id: str) -> P
             hours = draw(st.one_of(st.none(), st.sampled_from([5.0, 6.0, 12.0, 24.0, 48.0, 72.0, 73.0, 200.0])))
             feats = tuple(draw(st.lists(st.sampled_from(features), max_size=3, unique=True)))
             attributes = tuple(
-                (name, draw(st.sampled_from(options))) for name, options in sorted(attribute_values.items())
+                (name, draw(st.sampled_from(options)))
+                for name, options in sorted(attribute_values.items())
                 if draw(st.booleans())
             )
             episodes.append(Episode(f"{kind_name}{j}", EpisodeKind(kind_name), start, end, feats, attributes, hours))
@@ -169,17 +172,27 @@ def patient_for(draw: st.DrawFn, definition: ast.Criterion, person_id: str) -> P
             answers = tuple((item, draw(st.booleans())) for item in AIDAI_ITEMS if draw(st.integers(0, 5)) > 0)
             diary.append(DiaryDay(INDEX + timedelta(days=offset), answers))
     encounters = tuple(
-        Encounter(f"e{j}", INDEX - timedelta(days=draw(st.integers(0, span))))
-        for j in range(draw(st.integers(0, 6)))
+        Encounter(f"e{j}", INDEX - timedelta(days=draw(st.integers(0, span)))) for j in range(draw(st.integers(0, 6)))
     )
     follow_up = None
     if draw(st.booleans()):
-        follow_up = (INDEX - timedelta(days=draw(st.integers(0, 500))), INDEX + timedelta(days=draw(st.integers(0, 30))))
-    return PatientRecord(patient, diagnoses, encounters, tuple(observations), tuple(findings), tuple(medications),
-                         tuple(episodes), (), tuple(diary), follow_up)
+        follow_up = (
+            INDEX - timedelta(days=draw(st.integers(0, 500))),
+            INDEX + timedelta(days=draw(st.integers(0, 30))),
+        )
+    return PatientRecord(
+        patient,
+        diagnoses,
+        encounters,
+        tuple(observations),
+        tuple(findings),
+        tuple(medications),
+        tuple(episodes),
+        (),
+        tuple(diary),
+        follow_up,
+    )
 
 
 def baseline_for(definition: ast.Criterion) -> date | None:
     return INDEX - timedelta(days=90) if definition.needs_baseline else None
-
-

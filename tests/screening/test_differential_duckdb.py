@@ -22,8 +22,12 @@ PATIENTS_PER_EXAMPLE = 12
 def test_every_node_agrees_on_random_patients(definition: Criterion) -> None:
     con = ibis.duckdb.connect()
 
-    @settings(max_examples=6, deadline=None, derandomize=True,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @settings(
+        max_examples=6,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
     @given(st.data())
     def check(data: st.DataObject) -> None:
         records = [data.draw(patient_for(definition, f"p{i}")) for i in range(PATIENTS_PER_EXAMPLE)]
@@ -32,7 +36,9 @@ def test_every_node_agrees_on_random_patients(definition: Criterion) -> None:
         problems = []
         for record in records:
             outcomes = interpreter_outcomes(definition, record, INDEX, baseline)
-            problems += [f"{record.patient.id}: {p}" for p in disagreements(definition, outcomes, rows[record.patient.id])]
+            problems += [
+                f"{record.patient.id}: {p}" for p in disagreements(definition, outcomes, rows[record.patient.id])
+            ]
         assert not problems, "\n".join(problems[:20])
 
     check()

@@ -65,6 +65,17 @@ def test_table_4_prints_n_and_percent(report: Report) -> None:
     assert summary.loc["  Remission off medication", "12 months"] == "6 (18.2)"
 
 
+def test_table_4_confidence_intervals_are_wilson_intervals_by_hand(report: Report) -> None:
+    """Wilson score interval: (p + z²/2n ± z·sqrt(p(1-p)/n + z²/4n²)) / (1 + z²/n), z = 1.959964."""
+    z, n, k = 1.959963984540054, 33, 23
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    row = report.table4.summary.set_index("characteristic").loc["Complete responders"]
+    assert row["3 months 95% CI"] == f"{rounded(100 * (centre - half), 1):.1f}–{rounded(100 * (centre + half), 1):.1f}"
+    assert row["3 months 95% CI"] == "52.7–82.6"
+
+
 def test_table_4_switch_shares_of_the_text(report: Report) -> None:
     # "Biological switch to canakinumab and tocilizumab were observed in 70.6% and 29.4% of these patients"
     switched = report.table5.counts_.set_index("diagnosis").loc["total"]

@@ -14,7 +14,8 @@ from typing import Annotated, Any, Protocol
 import typer
 from typer.core import TyperGroup
 
-from remit.cli import database, demo, dose, evaluate, exporting, importing, interop, patients, pk, report
+from remit.cli import database, demo, dose, evaluate, exporting, importing, interop, patients, pk, protocol, report
+from remit.cli import serve as web_server
 from remit.cli.context import report_error
 from remit.config import Settings
 from remit.errors import RemitError
@@ -36,6 +37,8 @@ COMMAND_MODULES: tuple[_CommandModule, ...] = (
     demo,
     interop,  # FHIR/OMOP import-export; after `exporting`: it extends `remit export` with --format
     report,
+    protocol,  # remit protocol list/show/status: treatment protocols and follow-up schedules
+    web_server,  # remit serve: the web app and JSON API (remit.web)
 )
 
 

@@ -31,6 +31,8 @@ def demo(
             help="SQLite file to (re)create. Default: the global --database, if it is an SQLite file.",
         ),
     ] = None,
+    serve: Annotated[bool, typer.Option("--serve", help="Then add demo users (one per role) and serve it.")] = False,
+    port: Annotated[int, typer.Option(help="Port for --serve (on 127.0.0.1).")] = 8000,
 ) -> None:
     """Build a fresh demo database from the shipped case files.
 
@@ -70,6 +72,10 @@ def demo(
     _next_steps(path, imported, configured=sqlite_path(config.database_url) == path)
     if failures:
         fail(f"{failures} of {len(cases)} demo cases could not be imported (see above)")
+    if serve:
+        from remit.cli.serve import serve_demo
+
+        serve_demo(path, "127.0.0.1", port)
 
 
 def _next_steps(path: Path, imported: list[str], *, configured: bool) -> None:

@@ -13,12 +13,12 @@ from rich.markdown import Markdown
 from rich.table import Table
 
 from remit import catalogue
-from remit.cli.context import settings
 from remit.config import Settings
 from remit.core.record import PatientRecord
 from remit.errors import RemitError
 from remit.rules.interpret import Result, evaluate
 from remit.rules.render import describe, explain
+
 
 def register(root: typer.Typer) -> None:
     root.command("evaluate")(evaluate_command)
@@ -39,7 +39,6 @@ def load_target(target: str, database: str | None) -> PatientRecord:
 
         return fhir.load_bundle(path) if fhir.is_bundle_file(path) else casefiles.load(path)
     from remit import services
-    from remit.config import Settings
 
     settings = Settings.from_env(database=database)
     with services.open_session(settings) as session:
@@ -99,19 +98,19 @@ def evaluate_command(
     target: Annotated[str, typer.Argument(help="A patient id in the registry, or a case file (YAML/JSON).")],
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Index date (YYYY-MM-DD). Default: the latest recorded fact.")
-    ] = None,  # noqa: E501
+    ] = None,
     instrument: Annotated[
         list[str] | None,
         typer.Option("--instrument", "-i", help="Instrument id; repeat for several. Default: every applicable one."),
-    ] = None,  # noqa: E501
+    ] = None,
     baseline: Annotated[
         str | None, typer.Option("--baseline", help="Baseline visit date, for response instruments (ACR Pedi).")
-    ] = None,  # noqa: E501
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the stable JSON document instead of a table.")] = False,
     explain_: Annotated[bool, typer.Option("--explain", help="Also print every item with its evidence.")] = False,
     database: Annotated[
         str | None, typer.Option("--database", envvar="REMIT_DATABASE_URL", help="Database URL.")
-    ] = None,  # noqa: E501
+    ] = None,
 ) -> None:
     """Evaluate criteria, scores and activity indices for one patient, with the evidence used."""
     record = load_target(target, database)

@@ -12,9 +12,19 @@ RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
 ATC = "http://www.whocc.no/atc"
 UCUM = "http://unitsofmeasure.org"
 
-SYSTEM_NAMES = {ICD10: "ICD-10", ICD10CM: "ICD-10-CM", SNOMED: "SNOMED CT", LOINC: "LOINC", RXNORM: "RxNorm", ATC: "ATC"}
+SYSTEM_NAMES = {
+    ICD10: "ICD-10",
+    ICD10CM: "ICD-10-CM",
+    SNOMED: "SNOMED CT",
+    LOINC: "LOINC",
+    RXNORM: "RxNorm",
+    ATC: "ATC",
+}
 SYSTEM_ALIASES = {name.casefold(): uri for uri, name in SYSTEM_NAMES.items()} | {
-    "icd10": ICD10, "icd10cm": ICD10CM, "snomed": SNOMED, "sct": SNOMED,
+    "icd10": ICD10,
+    "icd10cm": ICD10CM,
+    "snomed": SNOMED,
+    "sct": SNOMED,
 }
 
 
@@ -31,4 +41,6 @@ class Coding:
 
 def system_uri(name_or_uri: str) -> str:
     """Accept ``ICD-10``, ``icd10cm``, ``SNOMED`` ... or a URI; return the URI."""
-    return SYSTEM_ALIASES.get(name_or_uri.casefold().replace(" ", ""), SYSTEM_ALIASES.get(name_or_uri.casefold(), name_or_uri))
+    return SYSTEM_ALIASES.get(
+        name_or_uri.casefold().replace(" ", ""), SYSTEM_ALIASES.get(name_or_uri.casefold(), name_or_uri)
+    )

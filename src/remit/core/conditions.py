@@ -24,21 +24,49 @@ class Condition:
 
 
 _CONDITIONS = (
-    Condition("sjia", "Systemic juvenile idiopathic arthritis", "sjia",
-              (Coding(ICD10CM, "M08.2", "Juvenile rheumatoid arthritis with systemic onset"),
-               Coding(SNOMED, "201796004", "Systemic onset juvenile chronic arthritis"))),
-    Condition("mas", "Macrophage activation syndrome", "sjia",
-              (Coding(ICD10CM, "D76.1", "Hemophagocytic lymphohistiocytosis"),)),
+    Condition(
+        "sjia",
+        "Systemic juvenile idiopathic arthritis",
+        "sjia",
+        (
+            Coding(ICD10CM, "M08.2", "Juvenile rheumatoid arthritis with systemic onset"),
+            Coding(SNOMED, "201796004", "Systemic onset juvenile chronic arthritis"),
+        ),
+    ),
+    Condition(
+        "mas",
+        "Macrophage activation syndrome",
+        "sjia",
+        (Coding(ICD10CM, "D76.1", "Hemophagocytic lymphohistiocytosis"),),
+    ),
     Condition("fmf", "Familial Mediterranean fever", "said", (Coding(ICD10CM, "M04.1", "Periodic fever syndromes"),)),
-    Condition("caps", "Cryopyrin-associated periodic syndrome", "said",
-              (Coding(ICD10CM, "M04.2", "Cryopyrin-associated periodic syndromes"),)),
-    Condition("mkd", "Mevalonate kinase deficiency / hyper-IgD syndrome", "said",
-              (Coding(ICD10CM, "M04.1", "Periodic fever syndromes"),)),
-    Condition("traps", "TNF receptor-associated periodic syndrome", "said",
-              (Coding(ICD10CM, "M04.1", "Periodic fever syndromes"),)),
-    Condition("recurrent_pericarditis", "Idiopathic recurrent pericarditis", "said",
-              (Coding(ICD10CM, "I30.0", "Acute nonspecific idiopathic pericarditis"),
-               Coding(SNOMED, "3238004", "Pericarditis"))),
+    Condition(
+        "caps",
+        "Cryopyrin-associated periodic syndrome",
+        "said",
+        (Coding(ICD10CM, "M04.2", "Cryopyrin-associated periodic syndromes"),),
+    ),
+    Condition(
+        "mkd",
+        "Mevalonate kinase deficiency / hyper-IgD syndrome",
+        "said",
+        (Coding(ICD10CM, "M04.1", "Periodic fever syndromes"),),
+    ),
+    Condition(
+        "traps",
+        "TNF receptor-associated periodic syndrome",
+        "said",
+        (Coding(ICD10CM, "M04.1", "Periodic fever syndromes"),),
+    ),
+    Condition(
+        "recurrent_pericarditis",
+        "Idiopathic recurrent pericarditis",
+        "said",
+        (
+            Coding(ICD10CM, "I30.0", "Acute nonspecific idiopathic pericarditis"),
+            Coding(SNOMED, "3238004", "Pericarditis"),
+        ),
+    ),
     Condition("naps12", "NLRP12-associated autoinflammatory disease", "said"),
     Condition("unclassified_said", "Unclassified systemic autoinflammatory disease", "said"),
 )

@@ -198,9 +198,7 @@ def _check_plausible(spec: Analyte, number: float, unit_text: str, ucum: str, ca
     if ucum != spec.canonical_unit:
         shown += f" (= {canonical:.12g} {spec.canonical_unit})"
     hint = _unit_hint(spec, number, ucum)
-    raise ImplausibleValueError(
-        f"{spec.name} {shown} is outside the plausible range {expected}{hint}", field=field
-    )
+    raise ImplausibleValueError(f"{spec.name} {shown} is outside the plausible range {expected}{hint}", field=field)
 
 
 def _unit_hint(spec: Analyte, number: float, ucum: str) -> str:
@@ -269,7 +267,12 @@ def _reference_interval(category: Qualitative, reference: ReferenceRange | None)
 
 
 def reference_range(
-    analyte_id: str, low: float | None, high: float | None, unit: str | None, *, source: str = "laboratory",
+    analyte_id: str,
+    low: float | None,
+    high: float | None,
+    unit: str | None,
+    *,
+    source: str = "laboratory",
     field: str = "reference_range",
 ) -> ReferenceRange:
     """Convert a reference range as entered to the canonical unit."""

@@ -373,8 +373,17 @@ class AdverseEvent:
 
 # The 12 scored AIDAI diary items. Wording is UNVERIFIED (criteria.md §9).
 AIDAI_ITEMS: tuple[str, ...] = (
-    "fever", "overall_symptoms", "abdominal_pain", "nausea_vomiting", "diarrhoea", "headaches",
-    "chest_pain", "painful_lymph_nodes", "arthralgia_myalgia", "joint_swelling", "eye_manifestations",
+    "fever",
+    "overall_symptoms",
+    "abdominal_pain",
+    "nausea_vomiting",
+    "diarrhoea",
+    "headaches",
+    "chest_pain",
+    "painful_lymph_nodes",
+    "arthralgia_myalgia",
+    "joint_swelling",
+    "eye_manifestations",
     "skin_rash",
 )
 
@@ -470,8 +479,12 @@ class PatientRecord:
     def _validate(self) -> None:
         ids: set[str] = set()
         groups: tuple[tuple[str, Iterable[object]], ...] = (
-            ("diagnoses", self.diagnoses), ("encounters", self.encounters), ("observations", self.observations),
-            ("findings", self.findings), ("medications", self.medications), ("episodes", self.episodes),
+            ("diagnoses", self.diagnoses),
+            ("encounters", self.encounters),
+            ("observations", self.observations),
+            ("findings", self.findings),
+            ("medications", self.medications),
+            ("episodes", self.episodes),
             ("adverse_events", self.adverse_events),
         )
         for name, items in groups:
@@ -482,12 +495,14 @@ class PatientRecord:
                 ids.add(item_id)
         for course in self.medications:
             if course.stop is not None and course.stop < course.start:
-                raise RecordError(f"course {course.id} stops ({course.stop}) before it starts ({course.start})",
-                                  field="medications")
+                raise RecordError(
+                    f"course {course.id} stops ({course.stop}) before it starts ({course.start})", field="medications"
+                )
             for dose in course.doses:
                 if dose.start < course.start:
-                    raise RecordError(f"course {course.id}: dose from {dose.start} precedes the course start",
-                                      field="medications")
+                    raise RecordError(
+                        f"course {course.id}: dose from {dose.start} precedes the course start", field="medications"
+                    )
         for spanned, label in ((self.findings, "findings"), (self.episodes, "episodes")):
             for item in spanned:
                 start, end = getattr(item, "start"), getattr(item, "end")  # noqa: B009
@@ -549,7 +564,8 @@ class PatientRecord:
 
     def episodes_of(self, kind: EpisodeKind, start: date | None = None, end: date | None = None) -> tuple[Episode, ...]:
         return tuple(
-            e for e in self._index["episodes"].get(kind, ())
+            e
+            for e in self._index["episodes"].get(kind, ())
             if (end is None or e.start <= end) and (start is None or (e.end or e.start) >= start)
         )
 

@@ -4,4 +4,4 @@ Nothing outside this package sees a row object; everything crosses the
 boundary as the frozen types of :mod:`remit.core.record`.
 """
 
-from remit.persistence import accounts as accounts  # noqa: E402 - registers the web account tables on Base.metadata
+from remit.persistence import accounts as accounts

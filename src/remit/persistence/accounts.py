@@ -241,13 +241,14 @@ class AccountRepository:
     def sites(self) -> tuple[Site, ...]:
         counted = dict(
             self._session.execute(
-                select(PatientRow.site_id, func.count()).where(PatientRow.deleted_at.is_(None)).group_by(
-                    PatientRow.site_id
-                )
+                select(PatientRow.site_id, func.count())
+                .where(PatientRow.deleted_at.is_(None))
+                .group_by(PatientRow.site_id)
             ).all()
         )
         return tuple(
-            Site(r.code, r.name, counted.get(r.id, 0)) for r in self._session.scalars(select(SiteRow).order_by(SiteRow.code))
+            Site(r.code, r.name, counted.get(r.id, 0))
+            for r in self._session.scalars(select(SiteRow).order_by(SiteRow.code))
         )
 
     def site(self, code: str) -> Site | None:
@@ -286,7 +287,9 @@ class AccountRepository:
 
     # ----- sessions -----------------------------------------------------------------
 
-    def add_session(self, *, token_hash: str, user_id: int, csrf_token: str, at: datetime, expires_at: datetime) -> None:
+    def add_session(
+        self, *, token_hash: str, user_id: int, csrf_token: str, at: datetime, expires_at: datetime
+    ) -> None:
         self._session.add(
             WebSessionRow(
                 token_hash=token_hash, user_id=user_id, csrf_token=csrf_token, created_at=at, expires_at=expires_at
@@ -321,8 +324,10 @@ class AccountRepository:
         self._session.flush()
 
     def failures_since(self, since: datetime, *, username: str | None = None, address: str | None = None) -> int:
-        stmt = select(func.count()).select_from(LoginAttemptRow).where(
-            LoginAttemptRow.at >= since, LoginAttemptRow.succeeded.is_(False)
+        stmt = (
+            select(func.count())
+            .select_from(LoginAttemptRow)
+            .where(LoginAttemptRow.at >= since, LoginAttemptRow.succeeded.is_(False))
         )
         if username is not None:
             stmt = stmt.where(LoginAttemptRow.username == username)
@@ -382,13 +387,18 @@ class AccountRepository:
 
     def revoke_diary_link(self, link_id: int, at: datetime) -> None:
         self._session.execute(
-            update(DiaryLinkRow).where(DiaryLinkRow.id == link_id, DiaryLinkRow.revoked_at.is_(None)).values(
-                revoked_at=at
-            )
+            update(DiaryLinkRow)
+            .where(DiaryLinkRow.id == link_id, DiaryLinkRow.revoked_at.is_(None))
+            .values(revoked_at=at)
         )
 
     @staticmethod
     def _link(row: DiaryLinkRow, patient: PatientRow) -> DiaryLink:
         return DiaryLink(
-            row.id, patient.pseudonym, patient.site.code, row.created_by, utc(row.created_at), row.revoked_at is not None
+            row.id,
+            patient.pseudonym,
+            patient.site.code,
+            row.created_by,
+            utc(row.created_at),
+            row.revoked_at is not None,
         )

@@ -65,17 +65,19 @@ CAPTURES: tuple[DataItem, ...] = (
     DataItem("patient_global", "Patient global assessment", analyte="patient_global"),
 )
 
-_COLLECTED = Source(Basis.STATED, '"collected at baseline, at 3 and 12 months of therapy"; measures as in '
-                                  "Tables 2-4 (AIDAI for SAID, ferritin for sJIA)")
+_COLLECTED = Source(
+    Basis.STATED,
+    '"collected at baseline, at 3 and 12 months of therapy"; measures as in '
+    "Tables 2-4 (AIDAI for SAID, ferritin for sJIA)",
+)
 _MONTHS = Source(Basis.CHOSEN, "the paper gives no visit windows; month = 30.4375 days")
 
 WIDENING_NOTE = (
-    "The paper reports flares during the interval widening in SAID patients: \"Close monitoring of these "
-    "patients is important during the interval widening of treatment\" (Discussion)."
+    'The paper reports flares during the interval widening in SAID patients: "Close monitoring of these '
+    'patients is important during the interval widening of treatment" (Discussion).'
 )
 CESSATION_NOTE = (
-    "The paper evaluated cessation \"in patients who achieved remission by extending the treatment interval\" "
-    "(Methods)."
+    'The paper evaluated cessation "in patients who achieved remission by extending the treatment interval" (Methods).'
 )
 
 PROTOCOL = Protocol(
@@ -128,8 +130,11 @@ PROTOCOL = Protocol(
             day=0,
             optional=True,
             detector=IntervalWidening("anakinra"),
-            source=Source(Basis.STATED, '"Anakinra cessation was evaluated in patients who achieved remission by '
-                                        'extending the treatment interval"'),
+            source=Source(
+                Basis.STATED,
+                '"Anakinra cessation was evaluated in patients who achieved remission by '
+                'extending the treatment interval"',
+            ),
             note=WIDENING_NOTE,
         ),
         Step(
@@ -139,16 +144,17 @@ PROTOCOL = Protocol(
             day=0,
             optional=True,
             detector=Cessation("anakinra", (StopReason.REMISSION,)),
-            source=Source(Basis.STATED, '"remission off medication (anakinra ceased between one to 12 months after '
-                                        'initiation)"'),
+            source=Source(
+                Basis.STATED, '"remission off medication (anakinra ceased between one to 12 months after initiation)"'
+            ),
             note=CESSATION_NOTE,
         ),
     ),
     guidance=Guidance(
         not_started="follow-up starts at the first anakinra dose: a baseline assessment before it, then month 3 "
-                    "and month 12.",
+        "and month 12.",
         on_track="each assessment records AIDAI (SAID), CRP, ESR, ferritin (sJIA), the platelet count and the "
-                 "physician's and patient's global assessments.",
+        "physician's and patient's global assessments.",
         completed="the schedule's assessments (baseline, month 3, month 12) are complete.",
     ),
     description=__doc__ or "",

@@ -67,8 +67,10 @@ def _assess(record: PatientRecord, criterion_id: str, dates: list[date]) -> Crit
     others = len(results) - 1
     note = ""
     if others:
-        note = (f"judged at {len(results)} dates from {dates[0].isoformat()} to {dates[-1].isoformat()}; "
-                f"reported as of {chosen.index_date.isoformat()}")
+        note = (
+            f"judged at {len(results)} dates from {dates[0].isoformat()} to {dates[-1].isoformat()}; "
+            f"reported as of {chosen.index_date.isoformat()}"
+        )
     return CriterionAssessment(
         criterion=criterion_id,
         title=definition.title,

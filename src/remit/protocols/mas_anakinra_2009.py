@@ -81,15 +81,26 @@ _TRIAL = Source(Basis.STATED, '"allowing for a two week trial of Anakinra and a 
 # Laboratory values of the MAS that the abstract reports as abnormal (patients 1 and 2) or that the
 # MAS criteria it cites judge; the granulocyte count has its own target.
 LAB_PANEL: tuple[str, ...] = (
-    "platelets", "wbc", "haemoglobin", "ast", "alt", "ggt", "ldh", "ferritin", "fibrinogen", "triglycerides",
-    "d_dimer", "crp", "esr",
+    "platelets",
+    "wbc",
+    "haemoglobin",
+    "ast",
+    "alt",
+    "ggt",
+    "ldh",
+    "ferritin",
+    "fibrinogen",
+    "triglycerides",
+    "d_dimer",
+    "crp",
+    "esr",
 )
 
 ESCALATION = Escalation(
     "anakinra with a corticosteroid is allowed as a two-week trial of initial treatment (Bruck 2009), and the "
-    "abstract gives no step for a trial that misses its targets. Its title reports treatment \"without "
-    "Cyclosporine\" and its conclusion hopes to reduce \"long-term treatment with corticosteroids, cyclosporine "
-    "and/or etoposide\": these are what the protocol set out to avoid, not steps it prescribes. The next "
+    'abstract gives no step for a trial that misses its targets. Its title reports treatment "without '
+    'Cyclosporine" and its conclusion hopes to reduce "long-term treatment with corticosteroids, cyclosporine '
+    'and/or etoposide": these are what the protocol set out to avoid, not steps it prescribes. The next '
     "treatment is the treating team's decision.",
     Source(Basis.STATED, "Bruck 2009 abstract: Methods (the two-week trial), title and conclusion"),
 )
@@ -117,11 +128,17 @@ PROTOCOL = Protocol(
             ),
         ),
         days_before=ENTRY_DAYS_BEFORE,
-        source=Source(Basis.STATED, '"Inclusion criteria: SoJIA as defined by the International League of '
-                                    'Associations for Rheumatology ... and MAS as defined by Ravelli et al."'),
-        window_source=Source(Basis.CHOSEN, "14 days before the first anakinra dose: the abstract does not say when "
-                                           "entry is assessed; patient 2 was treated with dexamethasone for days "
-                                           "before anakinra"),
+        source=Source(
+            Basis.STATED,
+            '"Inclusion criteria: SoJIA as defined by the International League of '
+            'Associations for Rheumatology ... and MAS as defined by Ravelli et al."',
+        ),
+        window_source=Source(
+            Basis.CHOSEN,
+            "14 days before the first anakinra dose: the abstract does not say when "
+            "entry is assessed; patient 2 was treated with dexamethasone for days "
+            "before anakinra",
+        ),
     ),
     steps=(
         Step(
@@ -155,8 +172,11 @@ PROTOCOL = Protocol(
             check=Holds(_DEFERVESCENCE),
             day=DEFERVESCENCE_DAY,
             window_before=DEFERVESCENCE_DAY,
-            source=Source(Basis.OBSERVED, 'patient 1: "resolution of fevers ... within 3 days"; patient 2: '
-                                          '"defervesced within 48 h of starting Anakinra". Not a published threshold'),
+            source=Source(
+                Basis.OBSERVED,
+                'patient 1: "resolution of fevers ... within 3 days"; patient 2: '
+                '"defervesced within 48 h of starting Anakinra"',
+            ),
             on_miss=ESCALATION,
             note="Judged as the fever finding recorded absent on an assessment day (no temperature threshold).",
         ),
@@ -166,8 +186,10 @@ PROTOCOL = Protocol(
             check=Normalises(("neutrophils",), entry_days_before=ENTRY_DAYS_BEFORE),
             day=TRIAL_DAYS,
             window_before=TRIAL_DAYS,
-            source=Source(Basis.OBSERVED, 'patient 2: "the granulocyte count normalized within 7 days"; day 14 is '
-                                          "the end of the two-week trial. Not a published threshold"),
+            source=Source(
+                Basis.OBSERVED,
+                'patient 2: "the granulocyte count normalized within 7 days"; day 14 is the end of the two-week trial',
+            ),
             on_miss=ESCALATION,
             note="Normal = within the laboratory reference range stored with the value.",
         ),
@@ -177,30 +199,32 @@ PROTOCOL = Protocol(
             check=Normalises(LAB_PANEL, entry_days_before=ENTRY_DAYS_BEFORE),
             day=TRIAL_DAYS,
             window_before=TRIAL_DAYS,
-            source=Source(Basis.OBSERVED, 'patient 2: "All other laboratory indices normalized within 14 days"; '
-                                          'patient 1: "All lab values normalized within 20 days". Not a published '
-                                          "threshold"),
+            source=Source(
+                Basis.OBSERVED,
+                'patient 2: "All other laboratory indices normalized within 14 days"; '
+                'patient 1: "All lab values normalized within 20 days"',
+            ),
             on_miss=ESCALATION,
             note="Judged: every analyte of the panel with a value in the entry window that is not proven normal "
-                 "there. Normal = within the laboratory reference range stored with the value.",
+            "there. Normal = within the laboratory reference range stored with the value.",
         ),
     ),
     guidance=Guidance(
         not_started="when a child meets the entry criteria (SoJIA by ILAR and MAS by Ravelli 2005), anakinra "
-                    "with a corticosteroid is allowed as a two-week trial of initial treatment.",
+        "with a corticosteroid is allowed as a two-week trial of initial treatment.",
         on_track="the two-week trial of anakinra with a corticosteroid runs to day 14; its targets are judged "
-                 "on the way.",
+        "on the way.",
         completed="the two-week trial has ended. The abstract reports its two patients continuing anakinra "
-                  "2 mg/kg/day as monotherapy (complete remission at 14 weeks and at 6 months) but sets no "
-                  "protocol step after the trial.",
+        "2 mg/kg/day as monotherapy (complete remission at 14 weeks and at 6 months) but sets no "
+        "protocol step after the trial.",
     ),
     description=__doc__ or "",
     caveats=(
         "Conference abstract: the protocol is described in one sentence; the targets are its two patients' "
         "courses (observed), not published thresholds.",
-        "Patient 1 \"satisfied criteria for SoJIA-associated MAS\" on qualitative data; remit judges the "
+        'Patient 1 "satisfied criteria for SoJIA-associated MAS" on qualitative data; remit judges the '
         "Ravelli 2005 rule as printed and shows it indeterminate where the data do not prove it.",
-        "\"Normal\" is the laboratory reference range stored with each value (the abstract prints none; the demo "
+        '"Normal" is the laboratory reference range stored with each value (the abstract prints none; the demo '
         "case files use assumed paediatric ranges, docs/demo-data.md).",
         "The abstract gives no escalation step; ciclosporin and etoposide are named only as what the approach "
         "set out to avoid.",

@@ -37,7 +37,12 @@ from remit.rules.interpret import Evidence, evaluate
 
 
 def assess_step(
-    record: PatientRecord, step: Step, start: date | None, course: MedicationCourse | None, today: date,
+    record: PatientRecord,
+    step: Step,
+    *,
+    start: date | None,
+    course: MedicationCourse | None,
+    today: date,
     died: date | None,
 ) -> StepStatus:
     if start is None:
@@ -97,8 +102,10 @@ def _dose_matches(record: PatientRecord, action: Action, course: MedicationCours
     except UnitError as exc:
         return Truth.UNKNOWN, f"{course.id}: the dose unit cannot be read ({exc.message})"
     if amount.per is not PerBody.KG or amount.per_day is None:
-        return Truth.UNKNOWN, (f"{course.id}: dose recorded as {dose.amount:g} {dose.unit} {dose.frequency.value}, "
-                               f"not per kg: not compared with {expected.mg_per_kg_day:g} mg/kg/day")
+        return Truth.UNKNOWN, (
+            f"{course.id}: dose recorded as {dose.amount:g} {dose.unit} {dose.frequency.value}, "
+            f"not per kg: not compared with {expected.mg_per_kg_day:g} mg/kg/day"
+        )
     if abs(amount.per_day - expected.mg_per_kg_day) < 1e-9:
         return Truth.TRUE, ""
     return Truth.FALSE, f"{course.id}: {amount.per_day:g} mg/kg/day recorded"
@@ -111,8 +118,14 @@ def _assessment(record: PatientRecord, step: Step, start: date, today: date, die
     due = on_day(start, step.day)
     first, last = on_day(start, step.day - step.window_before), on_day(start, step.day + step.window_after)
     if died is not None and died < first:
-        return StepStatus(step, StepState.NOT_EXPECTED, first, last, due=due,
-                          note=f"the patient died on {died.isoformat()}, before the window opened")
+        return StepStatus(
+            step,
+            StepState.NOT_EXPECTED,
+            first,
+            last,
+            due=due,
+            note=f"the patient died on {died.isoformat()}, before the window opened",
+        )
     visit = _visit(record, step, first, min(last, today), due)
     if visit is None:
         if today < first:
@@ -123,10 +136,12 @@ def _assessment(record: PatientRecord, step: Step, start: date, today: date, die
             state = StepState.OVERDUE
         captures: tuple[CaptureStatus, ...] = ()
         if state is StepState.OVERDUE:
-            captures = tuple(_capture(record, item, None, first, last, today) for item in step.captures)
+            captures = tuple(
+                _capture(record, item, None, first=first, last=last, today=today) for item in step.captures
+            )
         return StepStatus(step, state, first, last, due=due, captures=captures)
     evidence = (Evidence("encounter", visit.id, visit.date, _encounter_text(visit)),)
-    captures = tuple(_capture(record, item, visit, first, last, today) for item in step.captures)
+    captures = tuple(_capture(record, item, visit, first=first, last=last, today=today) for item in step.captures)
     return StepStatus(step, StepState.DONE, first, last, due=due, on=visit.date, captures=captures, evidence=evidence)
 
 
@@ -134,9 +149,15 @@ def _visit(record: PatientRecord, step: Step, first: date, last: date, due: date
     candidates = [e for e in record.encounters if first <= e.date <= last and e.kind is not EncounterKind.ADMISSION]
     if not candidates:
         return None
-    return min(candidates, key=lambda e: (e.month != step.month if step.month is not None else False,
-                                          e.kind is not EncounterKind.BASELINE if step.day == 0 else False,
-                                          abs((e.date - due).days), e.date))
+    return min(
+        candidates,
+        key=lambda e: (
+            e.month != step.month if step.month is not None else False,
+            e.kind is not EncounterKind.BASELINE if step.day == 0 else False,
+            abs((e.date - due).days),
+            e.date,
+        ),
+    )
 
 
 def _encounter_text(encounter: Encounter) -> str:
@@ -152,11 +173,10 @@ def applies(item: DataItem, record: PatientRecord) -> bool:
 
 
 def _capture(
-    record: PatientRecord, item: DataItem, visit: Encounter | None, first: date, last: date, today: date
+    record: PatientRecord, item: DataItem, visit: Encounter | None, *, first: date, last: date, today: date
 ) -> CaptureStatus:
     if not applies(item, record):
-        return CaptureStatus(item, CaptureState.NOT_APPLICABLE, (),
-                             f"applies to {', '.join(item.applies_to)} only")
+        return CaptureStatus(item, CaptureState.NOT_APPLICABLE, (), f"applies to {', '.join(item.applies_to)} only")
     if item.instrument is not None:
         return _instrument(record, item, visit)
     assert item.analyte is not None
@@ -189,8 +209,14 @@ def _instrument(record: PatientRecord, item: DataItem, visit: Encounter | None) 
         days = definition.score.window.days_before + 1
         window_start = visit.date - timedelta(days=days - 1)
         recorded = len(record.diary_between(window_start, visit.date))
-        evidence = (Evidence("diary", f"{item.id}@{visit.date.isoformat()}", visit.date,
-                             f"{recorded} of {days} diary days recorded {window_start}..{visit.date}; {shown}"),)
+        evidence = (
+            Evidence(
+                "diary",
+                f"{item.id}@{visit.date.isoformat()}",
+                visit.date,
+                f"{recorded} of {days} diary days recorded {window_start}..{visit.date}; {shown}",
+            ),
+        )
         if recorded == 0:
             return CaptureStatus(item, CaptureState.MISSING, (), f"no diary day recorded {window_start}..{visit.date}")
         state = CaptureState.CAPTURED if recorded == days else CaptureState.PARTIAL
@@ -198,18 +224,16 @@ def _instrument(record: PatientRecord, item: DataItem, visit: Encounter | None) 
         return CaptureStatus(item, state, evidence, note)
     if score is None:
         return CaptureStatus(item, CaptureState.MISSING, (), shown)
-    evidence = result.outcome.all_evidence()
+    used = result.outcome.all_evidence()
     if score.is_point:
-        return CaptureStatus(item, CaptureState.CAPTURED, evidence, shown)
-    return CaptureStatus(item, CaptureState.PARTIAL, evidence, f"{shown} (items missing)")
+        return CaptureStatus(item, CaptureState.CAPTURED, used, shown)
+    return CaptureStatus(item, CaptureState.PARTIAL, used, f"{shown} (items missing)")
 
 
 # ---------------------------------------------------------------- events
 
 
-def _event(
-    record: PatientRecord, step: Step, start: date, course: MedicationCourse | None, today: date
-) -> StepStatus:
+def _event(record: PatientRecord, step: Step, start: date, course: MedicationCourse | None, today: date) -> StepStatus:
     detector = step.detector
     if course is None or detector is None:
         return StepStatus(step, StepState.NOT_DETECTED, None, None, note="no start course to inspect")
@@ -220,22 +244,48 @@ def _event(
             hours = dose.frequency.interval_hours
             if first_hours is not None and hours is not None and hours > first_hours:
                 day = (dose.start - start).days
-                text = (f"{course.drug} {doses[0].frequency.value} -> {dose.frequency.value} from "
-                        f"{dose.start.isoformat()}" + (f" ({dose.text})" if dose.text else ""))
-                return StepStatus(step, StepState.DETECTED, dose.start, course.stop, on=dose.start,
-                                  evidence=(Evidence("medication", course.id, dose.start, text),),
-                                  note=f"detected on day {day}")
-        return StepStatus(step, StepState.NOT_DETECTED, None, None,
-                          note=f"no {course.drug} dose given less often than the first ({_first(course)})")
+                text = (
+                    f"{course.drug} {doses[0].frequency.value} -> {dose.frequency.value} from "
+                    f"{dose.start.isoformat()}" + (f" ({dose.text})" if dose.text else "")
+                )
+                return StepStatus(
+                    step,
+                    StepState.DETECTED,
+                    dose.start,
+                    course.stop,
+                    on=dose.start,
+                    evidence=(Evidence("medication", course.id, dose.start, text),),
+                    note=f"detected on day {day}",
+                )
+        return StepStatus(
+            step,
+            StepState.NOT_DETECTED,
+            None,
+            None,
+            note=f"no {course.drug} dose given less often than the first ({_first(course)})",
+        )
     assert isinstance(detector, Cessation)
     if course.stop is not None and course.stop <= today and course.stop_reason in detector.reasons:
-        return StepStatus(step, StepState.DETECTED, course.stop, course.stop, on=course.stop,
-                          evidence=(course_evidence(course),), note=f"detected on day {(course.stop - start).days}")
+        return StepStatus(
+            step,
+            StepState.DETECTED,
+            course.stop,
+            course.stop,
+            on=course.stop,
+            evidence=(course_evidence(course),),
+            note=f"detected on day {(course.stop - start).days}",
+        )
     if course.stop is not None and course.stop <= today:
         reason = course.stop_reason.value if course.stop_reason else "no reason recorded"
-        return StepStatus(step, StepState.NOT_DETECTED, None, None, evidence=(course_evidence(course),),
-                          note=f"{course.drug} stopped on {course.stop.isoformat()} ({reason}), not for "
-                               f"{'/'.join(r.value for r in detector.reasons)}")
+        return StepStatus(
+            step,
+            StepState.NOT_DETECTED,
+            None,
+            None,
+            evidence=(course_evidence(course),),
+            note=f"{course.drug} stopped on {course.stop.isoformat()} ({reason}), not for "
+            f"{'/'.join(r.value for r in detector.reasons)}",
+        )
     return StepStatus(step, StepState.NOT_DETECTED, None, None, note=f"{course.drug} not stopped by {today}")
 
 

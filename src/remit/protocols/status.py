@@ -42,10 +42,11 @@ def protocol_status(record: PatientRecord, protocol: Protocol, today: date) -> P
     if protocol.eligibility is not None:
         eligibility = assess_eligibility(record, protocol.eligibility, start or today, today)
     order = {kind: i for i, kind in enumerate(StepKind)}
-    steps = tuple(
-        assess_step(record, step, start, course, today, died)
+    assessed = [
+        assess_step(record, step, start=start, course=course, today=today, died=died)
         for step in sorted(protocol.steps, key=lambda s: (s.day, order[s.kind]))
-    )
+    ]
+    steps = tuple(sorted(assessed, key=_timeline_key))
     targets = tuple(assess_target(record, protocol, target, start, today) for target in protocol.targets)
     alerts = (
         _start_alerts(protocol, start, today, died)
@@ -63,10 +64,19 @@ def protocol_status(record: PatientRecord, protocol: Protocol, today: date) -> P
         steps=steps,
         targets=targets,
         alerts=alerts,
-        next_action=_next_action(protocol, start, eligibility, steps, targets, died),
+        next_action=_next_action(
+            protocol, start=start, eligibility=eligibility, steps=steps, targets=targets, died=died
+        ),
         current_step=_current(steps),
         due=_due(steps, targets, today),
     )
+
+
+def _timeline_key(status: StepStatus) -> date:
+    """Steps in date order: a treatment by its first day, an assessment by its
+    due date, a detected event by its date; undetected events last."""
+    when = status.on if status.step.kind is StepKind.EVENT else status.due or status.first_day
+    return when or date.max
 
 
 # ---------------------------------------------------------------- alerts
@@ -75,12 +85,22 @@ def protocol_status(record: PatientRecord, protocol: Protocol, today: date) -> P
 def _start_alerts(protocol: Protocol, start: date | None, today: date, died: date | None) -> tuple[Alert, ...]:
     alerts: list[Alert] = []
     if start is None:
-        alerts.append(Alert("not_started", Severity.INFO,
-                            f"No {protocol.start.drug} course is on record by {today.isoformat()}: "
-                            f"the protocol's day 0 ({protocol.start.label}) has not happened."))
+        alerts.append(
+            Alert(
+                "not_started",
+                Severity.INFO,
+                f"No {protocol.start.drug} course is on record by {today.isoformat()}: "
+                f"the protocol's day 0 ({protocol.start.label}) has not happened.",
+            )
+        )
     if died is not None:
-        alerts.append(Alert("patient_died", Severity.INFO,
-                            f"The record shows the patient died on {died.isoformat()}; later steps are not expected."))
+        alerts.append(
+            Alert(
+                "patient_died",
+                Severity.INFO,
+                f"The record shows the patient died on {died.isoformat()}; later steps are not expected.",
+            )
+        )
     return tuple(alerts)
 
 
@@ -90,13 +110,23 @@ def _eligibility_alerts(eligibility: EligibilityStatus | None) -> tuple[Alert, .
     window = f"{eligibility.window[0].isoformat()}..{eligibility.window[1].isoformat()}"
     parts = "; ".join(f"{c.criterion} {c.truth.status.replace('_', ' ')}" for c in eligibility.criteria)
     if eligibility.truth is Truth.FALSE:
-        return (Alert("eligibility_not_met", Severity.WARNING,
-                      f"The entry criteria ({eligibility.rule}) are not met on the record in the entry window "
-                      f"{window} ({parts}). The steps and targets below are shown for review only."),)
+        return (
+            Alert(
+                "eligibility_not_met",
+                Severity.WARNING,
+                f"The entry criteria ({eligibility.rule}) are not met on the record in the entry window "
+                f"{window} ({parts}). The steps and targets below are shown for review only.",
+            ),
+        )
     decisive = f" Decisive: {' | '.join(eligibility.decisive_unknowns)}." if eligibility.decisive_unknowns else ""
-    return (Alert("eligibility_indeterminate", Severity.WARNING,
-                  f"The record does not show whether the entry criteria ({eligibility.rule}) are met in the entry "
-                  f"window {window} ({parts}).{decisive}"),)
+    return (
+        Alert(
+            "eligibility_indeterminate",
+            Severity.WARNING,
+            f"The record does not show whether the entry criteria ({eligibility.rule}) are met in the entry "
+            f"window {window} ({parts}).{decisive}",
+        ),
+    )
 
 
 def _step_alerts(
@@ -107,11 +137,23 @@ def _step_alerts(
         step = status.step
         span = f"{status.first_day}..{status.last_day}"
         if status.state is StepState.OVERDUE:
-            alerts.append(Alert("assessment_overdue", Severity.WARNING,
-                                f"{step.label}: due {status.due} (window {span}); no visit is recorded.", step.id))
+            alerts.append(
+                Alert(
+                    "assessment_overdue",
+                    Severity.WARNING,
+                    f"{step.label}: due {status.due} (window {span}); no visit is recorded.",
+                    step.id,
+                )
+            )
         elif status.state is StepState.DUE:
-            alerts.append(Alert("assessment_due", Severity.INFO,
-                                f"{step.label}: due {status.due}, window open until {status.last_day}.", step.id))
+            alerts.append(
+                Alert(
+                    "assessment_due",
+                    Severity.INFO,
+                    f"{step.label}: due {status.due}, window open until {status.last_day}.",
+                    step.id,
+                )
+            )
         if status.state is StepState.DONE:
             alerts.extend(_capture_alerts(status))
         alerts.extend(_action_alerts(status, status.actions))
@@ -123,13 +165,24 @@ def _capture_alerts(status: StepStatus) -> list[Alert]:
     alerts: list[Alert] = []
     missing = [c.item.label for c in status.captures if c.state is CaptureState.MISSING]
     if missing:
-        alerts.append(Alert("data_missing", Severity.WARNING,
-                            f"{status.step.label} ({status.on}): not recorded: {', '.join(missing)}.", status.step.id))
+        alerts.append(
+            Alert(
+                "data_missing",
+                Severity.WARNING,
+                f"{status.step.label} ({status.on}): not recorded: {', '.join(missing)}.",
+                status.step.id,
+            )
+        )
     for capture in status.captures:
         if capture.state is CaptureState.PARTIAL:
-            alerts.append(Alert("data_partial", Severity.INFO,
-                                f"{status.step.label} ({status.on}): {capture.item.label} incomplete: {capture.note}.",
-                                status.step.id))
+            alerts.append(
+                Alert(
+                    "data_partial",
+                    Severity.INFO,
+                    f"{status.step.label} ({status.on}): {capture.item.label} incomplete: {capture.note}.",
+                    status.step.id,
+                )
+            )
     return alerts
 
 
@@ -140,8 +193,14 @@ def _action_alerts(status: StepStatus, actions: tuple[ActionStatus, ...]) -> lis
             continue
         severity = Severity.WARNING if action.truth is Truth.FALSE else Severity.INFO
         word = "differs from the record" if action.evidence else "is not shown in the record"
-        alerts.append(Alert("action_not_recorded", severity,
-                            f"{status.step.label}: \"{action.text}\" {word} ({action.note}).", status.step.id))
+        alerts.append(
+            Alert(
+                "action_not_recorded",
+                severity,
+                f'{status.step.label}: "{action.text}" {word} ({action.note}).',
+                status.step.id,
+            )
+        )
     return alerts
 
 
@@ -155,15 +214,31 @@ def _widening_alerts(
         end = course.stop if course is not None and course.stop is not None else today
         for episode in record.episodes:
             if widening.on <= episode.start <= min(end, today):
-                alerts.append(Alert("episode_during_widening", Severity.INFO,
-                                    f"{episode.kind.value.replace('_', ' ')} from {episode.start.isoformat()} "
-                                    f"during the interval widening (from {widening.on.isoformat()}). "
-                                    f"{widening.step.note}", widening.step.id))
-    if (cessation is not None and cessation.state is StepState.DETECTED and widening is not None
-            and (widening.on is None or cessation.on is None or widening.on > cessation.on)):
-        alerts.append(Alert("cessation_without_widening", Severity.INFO,
-                            f"{cessation.step.label} on {cessation.on} without a recorded interval widening before "
-                            f"it. {cessation.step.note}", cessation.step.id))
+                alerts.append(
+                    Alert(
+                        "episode_during_widening",
+                        Severity.INFO,
+                        f"{episode.kind.value.replace('_', ' ')} from {episode.start.isoformat()} "
+                        f"during the interval widening (from {widening.on.isoformat()}). "
+                        f"{widening.step.note}",
+                        widening.step.id,
+                    )
+                )
+    if (
+        cessation is not None
+        and cessation.state is StepState.DETECTED
+        and widening is not None
+        and (widening.on is None or cessation.on is None or widening.on > cessation.on)
+    ):
+        alerts.append(
+            Alert(
+                "cessation_without_widening",
+                Severity.INFO,
+                f"{cessation.step.label} on {cessation.on} without a recorded interval widening before "
+                f"it. {cessation.step.note}",
+                cessation.step.id,
+            )
+        )
     return alerts
 
 
@@ -172,11 +247,16 @@ def _target_alerts(targets: tuple[TargetStatus, ...]) -> tuple[Alert, ...]:
     for status in targets:
         t = status.target
         if status.state is TargetState.MISSED:
-            alerts.append(Alert("target_missed", Severity.WARNING,
-                                f"{t.label}: missed ({status.note}). {SAYS}: {status.escalation}", t.id))
+            alerts.append(
+                Alert(
+                    "target_missed",
+                    Severity.WARNING,
+                    f"{t.label}: missed ({status.note}). {SAYS}: {status.escalation}",
+                    t.id,
+                )
+            )
         elif status.state is TargetState.INDETERMINATE:
-            alerts.append(Alert("target_indeterminate", Severity.WARNING,
-                                f"{t.label}: {status.note}.", t.id))
+            alerts.append(Alert("target_indeterminate", Severity.WARNING, f"{t.label}: {status.note}.", t.id))
     return tuple(alerts)
 
 
@@ -195,8 +275,10 @@ def _due(steps: tuple[StepStatus, ...], targets: tuple[TargetStatus, ...], today
     lines: list[str] = []
     for status in steps:
         if status.state in (StepState.DUE, StepState.OVERDUE):
-            lines.append(f"{status.state.value}: {status.step.label} (due {status.due}, "
-                         f"window {status.first_day}..{status.last_day})")
+            lines.append(
+                f"{status.state.value}: {status.step.label} (due {status.due}, "
+                f"window {status.first_day}..{status.last_day})"
+            )
     for target in targets:
         if target.state is TargetState.NOT_YET_ASSESSABLE and target.window is not None and target.window[0] <= today:
             lines.append(f"due: {target.target.label} (by {target.window[1]})")
@@ -204,8 +286,13 @@ def _due(steps: tuple[StepStatus, ...], targets: tuple[TargetStatus, ...], today
 
 
 def _next_action(
-    protocol: Protocol, start: date | None, eligibility: EligibilityStatus | None,
-    steps: tuple[StepStatus, ...], targets: tuple[TargetStatus, ...], died: date | None,
+    protocol: Protocol,
+    *,
+    start: date | None,
+    eligibility: EligibilityStatus | None,
+    steps: tuple[StepStatus, ...],
+    targets: tuple[TargetStatus, ...],
+    died: date | None,
 ) -> str:
     if died is not None:
         return f"The record shows the patient died on {died.isoformat()}; the protocol's remaining steps do not apply."
@@ -219,8 +306,10 @@ def _next_action(
     parts.extend(f"{SAYS}: {text}" for text in escalations)
     for status in steps:
         if status.state is StepState.OVERDUE:
-            parts.append(f"{SAYS} the {status.step.label.lower()} is due between {status.first_day} and "
-                         f"{status.last_day}; none is recorded.")
+            parts.append(
+                f"{SAYS} the {status.step.label.lower()} is due between {status.first_day} and "
+                f"{status.last_day}; none is recorded."
+            )
     if not escalations and not any(s.state is StepState.OVERDUE for s in steps):
         upcoming = _upcoming(steps, targets)
         if upcoming is not None:

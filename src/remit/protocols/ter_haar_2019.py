@@ -73,58 +73,82 @@ class TreatToTarget:
     inactive_criterion: str = "wallace_cid_2004"  # [U] which inactive-disease definition (or acr_cid_2011)
     taper_decision_day: int = 91  # [V] "after 3 months"; counted from the start here (anchor ambiguous)
     response_check_day: int = 30  # [V] "after 1 month"; 30 days is remit's count
-    checkpoint_window_days: int = 7  # remit's choice
+    checkpoint_window_days: int = 7  # remit's choice, for the 1-month checkpoint
+    taper_window_days: int = 14  # remit's choice, for the 3-month taper decision
     fever_check_day: int | None = None  # [S] step-up to 4 mg/kg if fever persists 3 days; None = off
     response_criterion: str | None = None  # [U] "complete response" definition; None = no response target
 
 
-def build(config: TreatToTarget = TreatToTarget()) -> Protocol:  # noqa: B008 - frozen, immutable default
+def build(config: TreatToTarget = TreatToTarget()) -> Protocol:
     """The strategy with ``config``'s unverified parameters."""
     targets: list[Target] = []
     if config.fever_check_day is not None:
         day = config.fever_check_day
-        targets.append(Target(
-            id="fever_resolved",
-            label=f"Fever resolved by day {day} (secondary source)",
-            check=Holds(b.not_("afebrile", "Afebrile: fever recorded absent on the assessment day",
-                               b.finding("afebrile.fever", "fever", days=0))),
-            day=day,
-            window_before=day,
-            source=Source(Basis.SECONDARY, "step up to 4 mg/kg/day if fever persists 3 days (Nat Rev Rheumatol "
-                                           "2019 research highlight)"),
-            on_miss=Escalation("if fever persists 3 days after the start, the secondary summary steps up to "
-                               "4 mg/kg/day rIL-1Ra; the abstract says only \"incomplete response to 2 mg/kg\".",
-                               Source(Basis.SECONDARY, "Nat Rev Rheumatol 2019 research highlight, https://www.nature.com/articles/s41584-019-0208-8")),
-        ))
+        targets.append(
+            Target(
+                id="fever_resolved",
+                label=f"Fever resolved by day {day} (secondary source)",
+                check=Holds(
+                    b.not_(
+                        "afebrile",
+                        "Afebrile: fever recorded absent on the assessment day",
+                        b.finding("afebrile.fever", "fever", days=0),
+                    )
+                ),
+                day=day,
+                window_before=day,
+                source=Source(
+                    Basis.SECONDARY,
+                    "step up to 4 mg/kg/day if fever persists 3 days (Nat Rev Rheumatol 2019 research highlight)",
+                ),
+                on_miss=Escalation(
+                    "if fever persists 3 days after the start, the secondary summary steps up to "
+                    '4 mg/kg/day rIL-1Ra; the abstract says only "incomplete response to 2 mg/kg".',
+                    Source(
+                        Basis.SECONDARY,
+                        "Nat Rev Rheumatol 2019 research highlight, https://www.nature.com/articles/s41584-019-0208-8",
+                    ),
+                ),
+            )
+        )
     if config.response_criterion is not None:
-        targets.append(Target(
-            id="complete_response",
-            label=f"Complete response at 1 month ({config.response_criterion}; definition unverified)",
-            check=CriterionHolds(config.response_criterion),
-            day=config.response_check_day,
-            window_before=config.checkpoint_window_days,
-            window_after=config.checkpoint_window_days,
-            source=Source(Basis.UNVERIFIED, "the abstract reports complete response after 1 month as a predictor; "
-                                            "its definition was not read"),
-            on_miss=INCOMPLETE_RESPONSE,
-        ))
-    targets.append(Target(
-        id="inactive_at_taper_decision",
-        label=f"Inactive disease at the 3-month taper decision ({config.inactive_criterion})",
-        check=CriterionHolds(config.inactive_criterion),
-        day=config.taper_decision_day,
-        window_before=config.taper_decision_day,
-        window_after=config.checkpoint_window_days,
-        source=Source(Basis.STATED, '"For patients in whom inactive disease was achieved, rIL-1Ra was tapered after '
-                                    '3 months and subsequently stopped"; the inactive-disease definition is a '
-                                    "parameter [U]"),
-        on_miss=Escalation(
-            "rIL-1Ra is tapered after 3 months only in patients who reached inactive disease, so the abstract "
-            "gives no taper here; " + INCOMPLETE_RESPONSE.text,
-            Source(Basis.STATED, "ter Haar 2019 abstract"),
-        ),
-        note="A decision point, not a deadline: no time-point target is verified (criteria.md §14).",
-    ))
+        targets.append(
+            Target(
+                id="complete_response",
+                label=f"Complete response at 1 month ({config.response_criterion}; definition unverified)",
+                check=CriterionHolds(config.response_criterion),
+                day=config.response_check_day,
+                window_before=config.checkpoint_window_days,
+                window_after=config.checkpoint_window_days,
+                source=Source(
+                    Basis.UNVERIFIED,
+                    "the abstract reports complete response after 1 month as a predictor; its definition was not read",
+                ),
+                on_miss=INCOMPLETE_RESPONSE,
+            )
+        )
+    targets.append(
+        Target(
+            id="inactive_at_taper_decision",
+            label=f"Inactive disease at the 3-month taper decision ({config.inactive_criterion})",
+            check=CriterionHolds(config.inactive_criterion),
+            day=config.taper_decision_day,
+            window_before=config.taper_decision_day,
+            window_after=config.taper_window_days,
+            source=Source(
+                Basis.STATED,
+                '"For patients in whom inactive disease was achieved, rIL-1Ra was tapered after '
+                '3 months and subsequently stopped"; the inactive-disease definition is a '
+                "parameter [U]",
+            ),
+            on_miss=Escalation(
+                "rIL-1Ra is tapered after 3 months only in patients who reached inactive disease, so the abstract "
+                "gives no taper here; " + INCOMPLETE_RESPONSE.text,
+                Source(Basis.STATED, "ter Haar 2019 abstract"),
+            ),
+            note="A decision point, not a deadline: no time-point target is verified (criteria.md §14).",
+        )
+    )
     window = Source(Basis.CHOSEN, f"±{config.checkpoint_window_days} days")
     return Protocol(
         id="ter_haar_2019",
@@ -159,10 +183,12 @@ def build(config: TreatToTarget = TreatToTarget()) -> Protocol:  # noqa: B008 - 
                 label="3-month taper decision",
                 kind=StepKind.ASSESSMENT,
                 day=config.taper_decision_day,
-                window_before=14,
-                window_after=14,
-                window_source=Source(Basis.CHOSEN, "±14 days; counted from the start (the abstract's anchor is "
-                                                   "ambiguous)"),
+                window_before=config.taper_window_days,
+                window_after=config.taper_window_days,
+                window_source=Source(
+                    Basis.CHOSEN,
+                    f"±{config.taper_window_days} days; counted from the start (the abstract's anchor is ambiguous)",
+                ),
                 source=Source(Basis.STATED, '"tapered after 3 months and subsequently stopped"'),
             ),
             Step(
@@ -189,11 +215,10 @@ def build(config: TreatToTarget = TreatToTarget()) -> Protocol:  # noqa: B008 - 
         targets=tuple(targets),
         guidance=Guidance(
             not_started="new-onset sJIA with an unsatisfactory response to NSAIDs starts rIL-1Ra monotherapy "
-                        "2 mg/kg/day; the target is inactive disease.",
-            on_track="rIL-1Ra monotherapy continues towards inactive disease; the taper decision comes after "
-                     "3 months.",
+            "2 mg/kg/day; the target is inactive disease.",
+            on_track="rIL-1Ra monotherapy continues towards inactive disease; the taper decision comes after 3 months.",
             completed="in inactive disease rIL-1Ra is tapered and then stopped; the taper steps and how a flare "
-                      "is handled are not verified.",
+            "is handled are not verified.",
         ),
         description=__doc__ or "",
         caveats=(
@@ -202,7 +227,7 @@ def build(config: TreatToTarget = TreatToTarget()) -> Protocol:  # noqa: B008 - 
             "classification used is not verified.",
             f"Inactive disease is judged with {config.inactive_criterion} (which definition the study used is "
             "unverified).",
-            "\"Tapered after 3 months\" may count from the start or from reaching inactive disease; remit counts "
+            '"Tapered after 3 months" may count from the start or from reaching inactive disease; remit counts '
             f"from the start (day {config.taper_decision_day}).",
             "Research software: remit explains the strategy; the treating team decides.",
         ),
@@ -211,6 +236,7 @@ def build(config: TreatToTarget = TreatToTarget()) -> Protocol:  # noqa: B008 - 
             ("taper_decision_day", str(config.taper_decision_day)),
             ("response_check_day", str(config.response_check_day)),
             ("checkpoint_window_days", str(config.checkpoint_window_days)),
+            ("taper_window_days", str(config.taper_window_days)),
             ("fever_check_day", "off" if config.fever_check_day is None else str(config.fever_check_day)),
             ("response_criterion", config.response_criterion or "off"),
         ),

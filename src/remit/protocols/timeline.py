@@ -44,33 +44,37 @@ def _stop(course: MedicationCourse) -> str:
     return f"{course.stop.isoformat()}{reason}"
 
 
-def assessment_dates(record: PatientRecord, first: date, last: date) -> list[date]:
-    """Dates in ``first..last`` on which something was recorded (an encounter,
-    a value, a finding, a medication change, an episode), plus ``last``
-    itself: the dates a target or an entry criterion is judged at."""
+def assessment_dates(
+    record: PatientRecord, first: date, last: date, *, include_last: bool = True, clinical_only: bool = False
+) -> list[date]:
+    """Dates in ``first..last`` on which something was recorded, plus ``last``
+    itself unless ``include_last`` is false: the dates a target or an entry
+    criterion is judged at. Recorded means an encounter, a value or a finding
+    (a clinical assessment) and, unless ``clinical_only``, also a medication
+    start, dose change or stop, or the start of an episode."""
     if last < first:
         return []
-    found: set[date] = {last}
+    found: set[date] = {last} if include_last else set()
     found.update(e.date for e in record.encounters)
-    for obs in record.observations:
-        found.add(obs.date)
+    found.update(o.date for o in record.observations)
     for finding in record.findings:
         found.update((finding.start, finding.last_day))
-    for course in record.medications:
-        found.add(course.start)
-        found.update(d.start for d in course.doses)
-        if course.stop is not None:
-            found.add(course.stop)
-    for episode in record.episodes:
-        found.add(episode.start)
+    if not clinical_only:
+        for course in record.medications:
+            found.add(course.start)
+            found.update(d.start for d in course.doses)
+            if course.stop is not None:
+                found.add(course.stop)
+        found.update(e.start for e in record.episodes)
     return sorted(d for d in found if first <= d <= last)
 
 
 def death_date(record: PatientRecord, today: date) -> date | None:
     """The date of death if an adverse event with the seriousness criterion
     "death" is on record by ``today``."""
-    dates = [a.onset for a in record.adverse_events
-             if SeriousCriterion.DEATH in a.serious_criteria and a.onset <= today]
+    dates = [
+        a.onset for a in record.adverse_events if SeriousCriterion.DEATH in a.serious_criteria and a.onset <= today
+    ]
     return min(dates, default=None)
 
 
@@ -79,8 +83,16 @@ def observation_evidence(obs: Observation) -> Evidence:
     m = obs.measurement
     spec = analyte_spec(m.analyte)
     canonical = None if m.interval.is_unbounded else f"{m.interval.describe()} {spec.canonical_unit}"
-    return Evidence("observation", obs.id, obs.date, f"{spec.name} {m.describe()} on {obs.date.isoformat()}",
-                    analyte=m.analyte, value=m.text, unit=m.unit, canonical=canonical)
+    return Evidence(
+        "observation",
+        obs.id,
+        obs.date,
+        f"{spec.name} {m.describe()} on {obs.date.isoformat()}",
+        analyte=m.analyte,
+        value=m.text,
+        unit=m.unit,
+        canonical=canonical,
+    )
 
 
 def has_condition(record: PatientRecord, ids_or_groups: tuple[str, ...]) -> bool:

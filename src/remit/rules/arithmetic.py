@@ -72,8 +72,12 @@ def divide(values: list[Interval]) -> Interval | None:
     a, b = values
     if b.low <= 0 <= b.high:
         return None
-    inverse = Interval(1 / b.high if math.isfinite(b.high) else 0.0, 1 / b.low if math.isfinite(b.low) else 0.0,
-                       b.high_closed, b.low_closed)
+    inverse = Interval(
+        1 / b.high if math.isfinite(b.high) else 0.0,
+        1 / b.low if math.isfinite(b.low) else 0.0,
+        b.high_closed,
+        b.low_closed,
+    )
     return _times(a, inverse)
 
 

@@ -253,8 +253,7 @@ class Bounded:
 
 
 ValueNode: TypeAlias = (
-    Measure | Age | Const | Indicator | Arith | Change | CountEpisodes | DiarySum | RunLength | Points
-    | Bounded
+    Measure | Age | Const | Indicator | Arith | Change | CountEpisodes | DiarySum | RunLength | Points | Bounded
 )
 
 # ---------------------------------------------------------------- truth nodes
@@ -436,15 +435,40 @@ class HasValue:
 
 
 TruthNode: TypeAlias = (
-    Compare | HasFinding | HasCondition | HasResult | HasGenotype | IsSex | OnMedication
-    | AllOf | AnyOf | Not | AtLeast | Sustained | WithinReference | HasValue
+    Compare
+    | HasFinding
+    | HasCondition
+    | HasResult
+    | HasGenotype
+    | IsSex
+    | OnMedication
+    | AllOf
+    | AnyOf
+    | Not
+    | AtLeast
+    | Sustained
+    | WithinReference
+    | HasValue
 )
 Node: TypeAlias = ValueNode | TruthNode
 
-VALUE_NODES = (Measure, Age, Const, Indicator, Arith, Change, CountEpisodes, DiarySum, RunLength, Points,
-               Bounded)
-TRUTH_NODES = (Compare, HasFinding, HasCondition, HasResult, HasGenotype, IsSex, OnMedication,
-               AllOf, AnyOf, Not, AtLeast, Sustained, WithinReference, HasValue)
+VALUE_NODES = (Measure, Age, Const, Indicator, Arith, Change, CountEpisodes, DiarySum, RunLength, Points, Bounded)
+TRUTH_NODES = (
+    Compare,
+    HasFinding,
+    HasCondition,
+    HasResult,
+    HasGenotype,
+    IsSex,
+    OnMedication,
+    AllOf,
+    AnyOf,
+    Not,
+    AtLeast,
+    Sustained,
+    WithinReference,
+    HasValue,
+)
 
 # ---------------------------------------------------------------- definitions
 

@@ -26,16 +26,29 @@ def window(days_before: int | None = 0, days_after: int = 0, *, baseline: bool =
 
 
 def measure(
-    node_id: str, analyte: str, *, days: int | None, reduce: ast.Reduce = ast.Reduce.LATEST,
-    label: str | None = None, baseline: bool = False,
+    node_id: str,
+    analyte: str,
+    *,
+    days: int | None,
+    reduce: ast.Reduce = ast.Reduce.LATEST,
+    label: str | None = None,
+    baseline: bool = False,
 ) -> ast.Measure:
     spec = analyte_spec(analyte)
     return ast.Measure(node_id, label or spec.name, analyte, window(days, baseline=baseline), reduce)
 
 
 def lab(
-    node_id: str, analyte: str, symbol: str, threshold: float, unit: str, *, days: int | None,
-    label: str | None = None, reduce: ast.Reduce = ast.Reduce.LATEST, boundary_conflict: bool = False,
+    node_id: str,
+    analyte: str,
+    symbol: str,
+    threshold: float,
+    unit: str,
+    *,
+    days: int | None,
+    label: str | None = None,
+    reduce: ast.Reduce = ast.Reduce.LATEST,
+    boundary_conflict: bool = False,
     baseline: bool = False,
 ) -> ast.Compare:
     """``analyte <symbol> threshold unit`` on a measure in a look-back window."""
@@ -44,16 +57,24 @@ def lab(
 
 
 def compare(
-    node_id: str, value: ast.ValueNode, symbol: str, threshold: float, unit: str, *,
-    label: str | None = None, boundary_conflict: bool = False,
+    node_id: str,
+    value: ast.ValueNode,
+    symbol: str,
+    threshold: float,
+    unit: str,
+    *,
+    label: str | None = None,
+    boundary_conflict: bool = False,
 ) -> ast.Compare:
     canonical_unit = _canonical_unit(value)
     ucum = to_ucum(unit) if unit not in ("1", "a", "d", "%", "points") else unit
     spec_mass = None
     if isinstance(value, ast.Measure):
         spec_mass = analyte_spec(value.analyte).molar_mass_g_per_mol
-    canonical = threshold if ucum == canonical_unit else convert(
-        threshold, ucum, canonical_unit, molar_mass_g_per_mol=spec_mass
+    canonical = (
+        threshold
+        if ucum == canonical_unit
+        else convert(threshold, ucum, canonical_unit, molar_mass_g_per_mol=spec_mass)
     )
     published = f"{op(symbol).symbol} {threshold:g} {'' if unit == '1' else unit}".strip()
     text = label or f"{value.label} {op(symbol).symbol} {threshold:g} {unit}".strip()
@@ -77,8 +98,13 @@ def _canonical_unit(value: ast.ValueNode) -> str:
 
 
 def finding(
-    node_id: str, kind: str, *, days: int | None = 0, label: str | None = None,
-    attributes: tuple[ast.AttributeTest, ...] = (), absent: ast.Absent = ast.Absent.UNKNOWN,
+    node_id: str,
+    kind: str,
+    *,
+    days: int | None = 0,
+    label: str | None = None,
+    attributes: tuple[ast.AttributeTest, ...] = (),
+    absent: ast.Absent = ast.Absent.UNKNOWN,
 ) -> ast.HasFinding:
     from remit.core.findings import finding_kind
 
@@ -131,7 +157,12 @@ def points(node_id: str, label: str, *domains: ast.Domain) -> ast.Points:
 
 
 def within_reference(
-    node_id: str, analyte: str, *, days: int | None, side: ast.Side = ast.Side.BOTH, label: str | None = None,
+    node_id: str,
+    analyte: str,
+    *,
+    days: int | None,
+    side: ast.Side = ast.Side.BOTH,
+    label: str | None = None,
     baseline: bool = False,
 ) -> ast.WithinReference:
     """The latest ``analyte`` in the look-back window lies within its laboratory reference range."""
@@ -144,7 +175,8 @@ def has_value(node_id: str, analyte: str, *, days: int | None, label: str | None
     return ast.HasValue(node_id, label or f"{analyte_spec(analyte).name} measured", analyte, window(days))
 
 
-def bounded(node_id: str, value: ast.ValueNode, low: float, high: float, *, label: str | None = None,
-            unit: str = "1") -> ast.Bounded:
+def bounded(
+    node_id: str, value: ast.ValueNode, low: float, high: float, *, label: str | None = None, unit: str = "1"
+) -> ast.Bounded:
     """``value``, or its whole range ``[low, high]`` when it is not recorded."""
     return ast.Bounded(node_id, label or value.label, value, low, high, unit)

@@ -43,7 +43,8 @@ def check(definition: ast.Criterion) -> list[Problem]:
     if definition.needs_baseline is False and any(
         isinstance(n, ast.Measure | ast.CountEpisodes | ast.DiarySum | ast.WithinReference | ast.HasValue)
         and n.window.anchor is ast.Anchor.BASELINE
-        for root in roots for n in iter_nodes(root)
+        for root in roots
+        for n in iter_nodes(root)
     ):
         problems.append(Problem(definition.id, "reads a baseline window but needs_baseline is False"))
     for band in definition.bands:
@@ -54,8 +55,10 @@ def check(definition: ast.Criterion) -> list[Problem]:
 
 def _check_node(node: ast.Node, definition: ast.Criterion) -> list[Problem]:
     problems: list[Problem] = []
-    if isinstance(node, ast.Measure | ast.HasResult | ast.WithinReference | ast.HasValue) \
-            and node.analyte not in ANALYTES:
+    if (
+        isinstance(node, ast.Measure | ast.HasResult | ast.WithinReference | ast.HasValue)
+        and node.analyte not in ANALYTES
+    ):
         problems.append(Problem(node.id, f"unknown analyte {node.analyte!r}"))
     if isinstance(node, ast.HasFinding | ast.RunLength) and node.kind not in FINDING_KINDS:
         problems.append(Problem(node.id, f"unknown finding kind {node.kind!r}"))
@@ -86,8 +89,13 @@ def _check_compare(node: ast.Compare) -> list[Problem]:
         spec = ANALYTES[value.analyte]
         low, high = spec.plausible_low, spec.plausible_high
         if (low is not None and node.threshold < low) or (high is not None and node.threshold > high):
-            problems.append(Problem(node.id, f"threshold {node.threshold:g} {canonical} is outside the "
-                                             f"plausible range of {spec.name}: unreachable"))
+            problems.append(
+                Problem(
+                    node.id,
+                    f"threshold {node.threshold:g} {canonical} is outside the "
+                    f"plausible range of {spec.name}: unreachable",
+                )
+            )
     if isinstance(value, ast.Points):
         maximum = sum(max((o.points for o in d.options), default=0.0) for d in value.domains)
         if node.op.value in (">", ">=") and node.threshold > maximum:
@@ -98,8 +106,9 @@ def _check_compare(node: ast.Compare) -> list[Problem]:
 def required_inputs(definition: ast.Criterion) -> dict[str, set[str]]:
     """What a definition reads: analytes, findings, episode kinds, drugs,
     conditions, genes (forms and screening use this to select data)."""
-    inputs: dict[str, set[str]] = {k: set() for k in
-                                   ("analytes", "findings", "episodes", "drugs", "conditions", "genes", "diary")}
+    inputs: dict[str, set[str]] = {
+        k: set() for k in ("analytes", "findings", "episodes", "drugs", "conditions", "genes", "diary")
+    }
     roots: list[ast.Node] = [definition.rule] + ([definition.score] if definition.score is not None else [])
     for root in roots:
         for node in iter_nodes(root):

@@ -198,8 +198,16 @@ class _Context:
 
     def at(self, index: date) -> _Context:
         """The same evaluation as of another date (used by ``Sustained``)."""
-        return _Context(self.record, index, self.baseline, self.overrides, self.leaf_cache, self.cache,
-                        self.shared, self.subtree_ids)
+        return _Context(
+            self.record,
+            index,
+            self.baseline,
+            self.overrides,
+            self.leaf_cache,
+            self.cache,
+            self.shared,
+            self.subtree_ids,
+        )
 
     def clean(self, node: ast.Node) -> bool:
         """True when no overridden node lies in ``node``'s subtree."""
@@ -355,8 +363,9 @@ def _measure(node: ast.Measure, ctx: _Context) -> Outcome:
     note = None
     if len(rows) > 1:
         note = f"{node.reduce.value} of {len(rows)} values {node.window.describe()}"
-    return Outcome(node.id, node.label, value=value, unit=unit,
-                   evidence=tuple(_observation_evidence(r) for r in chosen), note=note)
+    return Outcome(
+        node.id, node.label, value=value, unit=unit, evidence=tuple(_observation_evidence(r) for r in chosen), note=note
+    )
 
 
 def _age(node: ast.Age, ctx: _Context) -> Outcome:
@@ -482,8 +491,9 @@ def _count_episodes(node: ast.CountEpisodes, ctx: _Context) -> Outcome:
     possible = 0
     history: list[tuple[Episode, Truth]] = []
     if node.recurrence_gap_days is not None:
-        history = [(e, _episode_matches(node, e)) for e in ctx.record.episodes_of(node.kind, None, end)
-                   if e.start <= end]
+        history = [
+            (e, _episode_matches(node, e)) for e in ctx.record.episodes_of(node.kind, None, end) if e.start <= end
+        ]
     for episode in ctx.record.episodes_of(node.kind, start, end):
         if start is not None and episode.start < start:
             continue
@@ -499,12 +509,18 @@ def _count_episodes(node: ast.CountEpisodes, ctx: _Context) -> Outcome:
     high = float(len(definite) + possible) if covered else math.inf
     note = None if covered else "the record does not cover the whole window: the count is a lower bound"
     evidence = tuple(
-        Evidence("episode", e.id, e.start, f"{e.kind.value} {e.start}..{e.end or '?'} {', '.join(e.features)}"
-                 + (f" ({details[e.id]})" if e.id in details else ""))
+        Evidence(
+            "episode",
+            e.id,
+            e.start,
+            f"{e.kind.value} {e.start}..{e.end or '?'} {', '.join(e.features)}"
+            + (f" ({details[e.id]})" if e.id in details else ""),
+        )
         for e in definite
     )
-    return Outcome(node.id, node.label, value=Interval(float(len(definite)), high), unit="1",
-                   evidence=evidence, note=note)
+    return Outcome(
+        node.id, node.label, value=Interval(float(len(definite)), high), unit="1", evidence=evidence, note=note
+    )
 
 
 def _diary_sum(node: ast.DiarySum, ctx: _Context) -> Outcome:
@@ -530,8 +546,9 @@ def _diary_sum(node: ast.DiarySum, ctx: _Context) -> Outcome:
                 evidence.append(Evidence("diary", day.isoformat(), day, f"diary {day}: {', '.join(yes)}"))
         day += timedelta(days=1)
     note = f"{missing_days} diary day(s) missing in the window" if missing_days else None
-    return Outcome(node.id, node.label, value=Interval(float(low), float(high)), unit="1",
-                   evidence=tuple(evidence), note=note)
+    return Outcome(
+        node.id, node.label, value=Interval(float(low), float(high)), unit="1", evidence=tuple(evidence), note=note
+    )
 
 
 def _run_length(node: ast.RunLength, ctx: _Context) -> Outcome:
@@ -570,8 +587,9 @@ def _points(node: ast.Points, ctx: _Context) -> Outcome:
         domain_outcomes.append(
             Outcome(domain.id, domain.label, value=Interval(low, high), unit="points", children=options)
         )
-    return Outcome(node.id, node.label, value=Interval(total_low, total_high), unit="points",
-                   children=tuple(domain_outcomes))
+    return Outcome(
+        node.id, node.label, value=Interval(total_low, total_high), unit="points", children=tuple(domain_outcomes)
+    )
 
 
 def _bounded(node: ast.Bounded, ctx: _Context) -> Outcome:
@@ -579,8 +597,9 @@ def _bounded(node: ast.Bounded, ctx: _Context) -> Outcome:
     if child.value is not None:
         return Outcome(node.id, node.label, value=child.value, unit=node.unit, children=(child,))
     note = f"{child.label} unknown: counted as its whole range {node.low:g}-{node.high:g}"
-    return Outcome(node.id, node.label, value=Interval(node.low, node.high), unit=node.unit,
-                   children=(child,), note=note)
+    return Outcome(
+        node.id, node.label, value=Interval(node.low, node.high), unit=node.unit, children=(child,), note=note
+    )
 
 
 # ---------------------------------------------------------------- truth nodes
@@ -589,14 +608,21 @@ def _bounded(node: ast.Bounded, ctx: _Context) -> Outcome:
 def _compare(node: ast.Compare, ctx: _Context) -> Outcome:
     child = _eval(node.value, ctx)
     if child.value is None:
-        return Outcome(node.id, node.label, truth=Truth.UNKNOWN, children=(child,),
-                       note=child.note or f"{child.label} not available")
+        return Outcome(
+            node.id,
+            node.label,
+            truth=Truth.UNKNOWN,
+            children=(child,),
+            note=child.note or f"{child.label} not available",
+        )
     truth = child.value.compare(node.op, node.threshold)
     note = None
     if node.boundary_conflict and child.value.is_point and child.value.low == node.threshold:
         truth = Truth.UNKNOWN
-        note = (f"value exactly {node.threshold:g} {node.unit}: the sources disagree whether the boundary "
-                "is included, so this item is indeterminate")
+        note = (
+            f"value exactly {node.threshold:g} {node.unit}: the sources disagree whether the boundary "
+            "is included, so this item is indeterminate"
+        )
     return Outcome(node.id, node.label, truth=truth, children=(child,), note=note)
 
 
@@ -637,22 +663,32 @@ def _has_finding(node: ast.HasFinding, ctx: _Context) -> Outcome:
     truth = any_of(t for _, t in judged)
     used = [f for f, t in judged if t is truth] or [f for f, _ in judged]
     evidence = tuple(
-        Evidence("finding", f.id, f.start,
-                 f"{f.kind} {'present' if f.present else 'absent'} {f.start}"
-                 + (f"..{f.end}" if f.end else "")
-                 + "".join(f"; {k}={v}" for k, v in f.attributes)
-                 + (f"; {f.value.describe()}" if f.value else ""))
+        Evidence(
+            "finding",
+            f.id,
+            f.start,
+            f"{f.kind} {'present' if f.present else 'absent'} {f.start}"
+            + (f"..{f.end}" if f.end else "")
+            + "".join(f"; {k}={v}" for k, v in f.attributes)
+            + (f"; {f.value.describe()}" if f.value else ""),
+        )
         for f in used
     )
     return Outcome(node.id, node.label, truth=truth, evidence=evidence)
 
 
 def _has_condition(node: ast.HasCondition, ctx: _Context) -> Outcome:
-    found = [d for d in ctx.record.diagnoses if d.condition == node.condition
-             and d.status is not DiagnosisStatus.REFUTED and (d.onset is None or d.onset <= ctx.index)]
+    found = [
+        d
+        for d in ctx.record.diagnoses
+        if d.condition == node.condition
+        and d.status is not DiagnosisStatus.REFUTED
+        and (d.onset is None or d.onset <= ctx.index)
+    ]
     if found:
-        evidence = tuple(Evidence("diagnosis", d.id, d.onset, f"diagnosis {d.condition} ({d.status.value})")
-                         for d in found)
+        evidence = tuple(
+            Evidence("diagnosis", d.id, d.onset, f"diagnosis {d.condition} ({d.status.value})") for d in found
+        )
         return Outcome(node.id, node.label, truth=Truth.TRUE, evidence=evidence)
     if ctx.record.diagnoses and node.absent is ast.Absent.FALSE_IF_COVERED:
         return Outcome(node.id, node.label, truth=Truth.FALSE, note=f"no {node.condition} among the diagnoses")
@@ -668,29 +704,52 @@ def _has_result(node: ast.HasResult, ctx: _Context) -> Outcome:
     if len(hits) >= node.min_count and (hits[-1].date - hits[0].date).days >= node.min_span_days:
         return Outcome(node.id, node.label, truth=Truth.TRUE, evidence=evidence)
     if len(rows) >= node.min_count:
-        return Outcome(node.id, node.label, truth=Truth.FALSE, evidence=evidence,
-                       note=f"tested {len(rows)} time(s); {len(hits)} result(s) {'/'.join(node.categories)}")
-    return Outcome(node.id, node.label, truth=Truth.UNKNOWN, evidence=evidence,
-                   note=f"tested {len(rows)} time(s); {node.min_count} needed to decide")
+        return Outcome(
+            node.id,
+            node.label,
+            truth=Truth.FALSE,
+            evidence=evidence,
+            note=f"tested {len(rows)} time(s); {len(hits)} result(s) {'/'.join(node.categories)}",
+        )
+    return Outcome(
+        node.id,
+        node.label,
+        truth=Truth.UNKNOWN,
+        evidence=evidence,
+        note=f"tested {len(rows)} time(s); {node.min_count} needed to decide",
+    )
 
 
 def _has_genotype(node: ast.HasGenotype, ctx: _Context) -> Outcome:
     tested = [g for g in ctx.record.patient.genotypes if g.gene.casefold() == node.gene.casefold()]
     if not tested:
         if node.absent is ast.Absent.FALSE_IF_COVERED:
-            return Outcome(node.id, node.label, truth=Truth.FALSE,
-                           note=f"{node.gene} genotype not recorded; the definition counts that as not found")
+            return Outcome(
+                node.id,
+                node.label,
+                truth=Truth.FALSE,
+                note=f"{node.gene} genotype not recorded; the definition counts that as not found",
+            )
         return Outcome(node.id, node.label, truth=Truth.UNKNOWN, note=f"{node.gene} genotype not recorded")
     evidence = tuple(
-        Evidence("genotype", f"{g.gene}:{g.variant}", None,
-                 f"{g.gene} {g.variant} {g.zygosity.value} ({g.classification.value})")
+        Evidence(
+            "genotype",
+            f"{g.gene}:{g.variant}",
+            None,
+            f"{g.gene} {g.variant} {g.zygosity.value} ({g.classification.value})",
+        )
         for g in tested
     )
     if any(g.classification in node.classes for g in tested):
         return Outcome(node.id, node.label, truth=Truth.TRUE, evidence=evidence)
     if any(g.classification.value == "unknown" for g in tested):
-        return Outcome(node.id, node.label, truth=Truth.UNKNOWN, evidence=evidence,
-                       note="genotype recorded without a classification")
+        return Outcome(
+            node.id,
+            node.label,
+            truth=Truth.UNKNOWN,
+            evidence=evidence,
+            note="genotype recorded without a classification",
+        )
     return Outcome(node.id, node.label, truth=Truth.FALSE, evidence=evidence)
 
 
@@ -698,18 +757,26 @@ def _is_sex(node: ast.IsSex, ctx: _Context) -> Outcome:
     sex = ctx.record.patient.sex
     if sex in (Sex.UNKNOWN, Sex.OTHER):
         return Outcome(node.id, node.label, truth=Truth.UNKNOWN, note=f"sex recorded as {sex.value}")
-    return Outcome(node.id, node.label, truth=Truth.of(sex is node.sex),
-                   evidence=(Evidence("patient", ctx.record.patient.id, None, f"sex {sex.value}"),))
+    return Outcome(
+        node.id,
+        node.label,
+        truth=Truth.of(sex is node.sex),
+        evidence=(Evidence("patient", ctx.record.patient.id, None, f"sex {sex.value}"),),
+    )
 
 
 def _on_medication(node: ast.OnMedication, ctx: _Context) -> Outcome:
     start, end = ctx.bounds(node.window)
     first = start or date.min
-    courses = [m for m in ctx.record.medications if m.drug in node.drugs
-               and m.start <= end and (m.stop is None or m.stop >= first)]
+    courses = [
+        m
+        for m in ctx.record.medications
+        if m.drug in node.drugs and m.start <= end and (m.stop is None or m.stop >= first)
+    ]
     if courses:
-        evidence = tuple(Evidence("medication", m.id, m.start, f"{m.drug} {m.start}..{m.stop or 'ongoing'}")
-                         for m in courses)
+        evidence = tuple(
+            Evidence("medication", m.id, m.start, f"{m.drug} {m.start}..{m.stop or 'ongoing'}") for m in courses
+        )
         return Outcome(node.id, node.label, truth=Truth.TRUE, evidence=evidence)
     truth, why = _absence(ctx.record, ast.Absent.FALSE_IF_COVERED, start or end, end)
     return Outcome(node.id, node.label, truth=truth, note=f"none of {', '.join(node.drugs)} {why}")
@@ -752,11 +819,21 @@ def _sustained(node: ast.Sustained, ctx: _Context) -> Outcome:
     )
     failed = [d for d, o in judged if o.truth is Truth.FALSE]
     if failed:
-        return Outcome(node.id, node.label, truth=Truth.FALSE, children=children,
-                       note=f"not met at the visit of {failed[-1].isoformat()}: the clock restarts")
+        return Outcome(
+            node.id,
+            node.label,
+            truth=Truth.FALSE,
+            children=children,
+            note=f"not met at the visit of {failed[-1].isoformat()}: the clock restarts",
+        )
     if not before:
-        return Outcome(node.id, node.label, truth=Truth.UNKNOWN, children=children,
-                       note=f"no visit on or before {start.isoformat()} to show it held for {node.days} days")
+        return Outcome(
+            node.id,
+            node.label,
+            truth=Truth.UNKNOWN,
+            children=children,
+            note=f"no visit on or before {start.isoformat()} to show it held for {node.days} days",
+        )
     truth = all_of(o.truth for _, o in judged if o.truth is not None)
     note = f"judged at {len(judged)} visit(s) from {judged_dates[0].isoformat()}"
     return Outcome(node.id, node.label, truth=truth, children=children, note=note)
@@ -766,8 +843,12 @@ def _within_reference(node: ast.WithinReference, ctx: _Context) -> Outcome:
     start, end = ctx.bounds(node.window)
     rows = ctx.record.values(node.analyte, start, end)
     if not rows:
-        return Outcome(node.id, node.label, truth=Truth.UNKNOWN,
-                       note=f"no {analyte_spec(node.analyte).name} recorded {node.window.describe()}")
+        return Outcome(
+            node.id,
+            node.label,
+            truth=Truth.UNKNOWN,
+            note=f"no {analyte_spec(node.analyte).name} recorded {node.window.describe()}",
+        )
     obs = rows[-1]
     m = obs.measurement
     evidence = (_observation_evidence(obs),)
@@ -775,14 +856,20 @@ def _within_reference(node: ast.WithinReference, ctx: _Context) -> Outcome:
     judge_high = node.side in (ast.Side.BOTH, ast.Side.UPPER)
     if m.qualitative in (Qualitative.NORMAL, Qualitative.LOW, Qualitative.HIGH):
         outside = (m.qualitative is Qualitative.LOW and judge_low) or (m.qualitative is Qualitative.HIGH and judge_high)
-        return Outcome(node.id, node.label, truth=Truth.of(not outside), evidence=evidence,
-                       note=f"reported {m.qualitative.value} by the laboratory")
+        return Outcome(
+            node.id,
+            node.label,
+            truth=Truth.of(not outside),
+            evidence=evidence,
+            note=f"reported {m.qualitative.value} by the laboratory",
+        )
     ref = m.reference
     low = ref.low if ref is not None and judge_low else None
     high = ref.high if ref is not None and judge_high else None
     if low is None and high is None:
-        return Outcome(node.id, node.label, truth=Truth.UNKNOWN, evidence=evidence,
-                       note="no reference range stored with the value")
+        return Outcome(
+            node.id, node.label, truth=Truth.UNKNOWN, evidence=evidence, note="no reference range stored with the value"
+        )
     v = m.interval
     shown = f"reference {'' if low is None else f'{low:g}'}-{'' if high is None else f'{high:g}'} {m.canonical_unit}"
     inside = (low is None or v.low >= low) and (high is None or v.high <= high)
@@ -798,8 +885,9 @@ def _has_value(node: ast.HasValue, ctx: _Context) -> Outcome:
     if rows:
         return Outcome(node.id, node.label, truth=Truth.TRUE, evidence=(_observation_evidence(rows[-1]),))
     truth, why = _absence(ctx.record, ast.Absent.FALSE_IF_COVERED, start, end)
-    return Outcome(node.id, node.label, truth=truth,
-                   note=f"{analyte_spec(node.analyte).name} {why} {node.window.describe()}")
+    return Outcome(
+        node.id, node.label, truth=truth, note=f"{analyte_spec(node.analyte).name} {why} {node.window.describe()}"
+    )
 
 
 def _truths(children: tuple[Outcome, ...]) -> list[Truth]:
@@ -837,8 +925,18 @@ _HANDLERS: dict[type, Callable[[Any, _Context], Outcome]] = {
 
 # ---------------------------------------------------------------- decisive unknowns
 
-_LEAF_TRUTHS = (ast.Compare, ast.HasFinding, ast.HasCondition, ast.HasResult, ast.HasGenotype,
-                ast.IsSex, ast.OnMedication, ast.Sustained, ast.WithinReference, ast.HasValue)
+_LEAF_TRUTHS = (
+    ast.Compare,
+    ast.HasFinding,
+    ast.HasCondition,
+    ast.HasResult,
+    ast.HasGenotype,
+    ast.IsSex,
+    ast.OnMedication,
+    ast.Sustained,
+    ast.WithinReference,
+    ast.HasValue,
+)
 
 
 def _decisive_unknowns(definition: ast.Criterion, ctx: _Context, root: Outcome) -> tuple[str, ...]:
@@ -857,8 +955,15 @@ def _decisive_unknowns(definition: ast.Criterion, ctx: _Context, root: Outcome) 
             continue
         effects = []
         for forced, word in ((Truth.TRUE, "met"), (Truth.FALSE, "not met")):
-            trial = _Context(ctx.record, ctx.index, ctx.baseline, {node.id: forced}, ctx.leaf_cache,
-                             shared=ctx.cache, subtree_ids=ctx.subtree_ids)
+            trial = _Context(
+                ctx.record,
+                ctx.index,
+                ctx.baseline,
+                {node.id: forced},
+                ctx.leaf_cache,
+                shared=ctx.cache,
+                subtree_ids=ctx.subtree_ids,
+            )
             result = _eval(definition.rule, trial).truth
             if result is not Truth.UNKNOWN and result is not None:
                 effects.append(f"if {word}, the result would be {result.status.upper().replace('_', ' ')}")

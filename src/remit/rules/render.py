@@ -58,8 +58,11 @@ def _node_text(node: ast.Node) -> str:
             published_unit = parts[2] if len(parts) > 2 else spec.canonical_unit  # dimensionless: no unit printed
             if published_unit != spec.canonical_unit:
                 canonical = f" (= {node.op.symbol} {node.threshold:g} {spec.canonical_unit})"
-        flag = " — boundary disputed between sources: a value exactly on it is indeterminate" \
-            if node.boundary_conflict else ""
+        flag = (
+            " — boundary disputed between sources: a value exactly on it is indeterminate"
+            if node.boundary_conflict
+            else ""
+        )
         text = node.label
         if f"{node.threshold:g}" not in text and (node.published.split(" ")[1:2] or [""])[0] not in text:
             text += f" ({node.value.label}{reduce} {shown})"
@@ -68,8 +71,11 @@ def _node_text(node: ast.Node) -> str:
         return f"{text}{canonical}{window}{flag}"
     if isinstance(node, ast.HasFinding):
         attrs = "".join(f", {t.name} {t.op} {t.value}" for t in node.attributes)
-        absent = " (not recorded counts as absent when the record covers the window)" \
-            if node.absent is ast.Absent.FALSE_IF_COVERED else ""
+        absent = (
+            " (not recorded counts as absent when the record covers the window)"
+            if node.absent is ast.Absent.FALSE_IF_COVERED
+            else ""
+        )
         return f"{node.label}: finding `{node.kind}` present {node.window.describe()}{attrs}{absent}"
     if isinstance(node, ast.AtLeast):
         return f"{node.label}: at least {node.k} of {len(node.items)}"
@@ -99,8 +105,10 @@ def _node_text(node: ast.Node) -> str:
         return f"{node.label} ({node.op})"
     if isinstance(node, ast.WithinReference):
         side = {ast.Side.BOTH: "", ast.Side.UPPER: ", upper limit only", ast.Side.LOWER: ", lower limit only"}
-        return (f"{node.label}: latest `{node.analyte}` {node.window.describe()} within the laboratory's "
-                f"reference range{side[node.side]}")
+        return (
+            f"{node.label}: latest `{node.analyte}` {node.window.describe()} within the laboratory's "
+            f"reference range{side[node.side]}"
+        )
     if isinstance(node, ast.HasValue):
         return f"{node.label}: a value of `{node.analyte}` recorded {node.window.describe()}"
     if isinstance(node, ast.Bounded):
@@ -126,8 +134,10 @@ def _episode_filters(node: ast.CountEpisodes) -> str:
         value = "/".join(test.value) if isinstance(test.value, tuple) else test.value
         parts.append(f"{test.name} {test.op} {value}")
     if node.recurrence_gap_days is not None:
-        parts.append(f"recurrences only: after an earlier matching episode and ≥ {node.recurrence_gap_days} days "
-                     "after the previous episode ended")
+        parts.append(
+            f"recurrences only: after an earlier matching episode and ≥ {node.recurrence_gap_days} days "
+            "after the previous episode ended"
+        )
     return f" ({'; '.join(parts)})" if parts else ""
 
 
@@ -144,7 +154,7 @@ def describe(definition: ast.Criterion) -> str:
         f"- **citation:** {definition.citation.describe()}",
     ]
     if definition.status_meaning:
-        lines.append(f"- **\"met\" means:** {definition.status_meaning}")
+        lines.append(f'- **"met" means:** {definition.status_meaning}')
     if definition.needs_baseline:
         lines.append("- **needs a baseline visit** (`--baseline DATE`)")
     lines += ["", definition.description.strip(), "", "## Rule", ""]
@@ -171,8 +181,9 @@ def explain(result: Result, *, max_depth: int = 6) -> str:
     head += result.status.upper().replace("_", " ")
     lines = [head]
     if result.score is not None:
-        lines.append(f"  score: {result.score.describe()} {d.score_unit}"
-                     + (f" — {result.category}" if result.category else ""))
+        lines.append(
+            f"  score: {result.score.describe()} {d.score_unit}" + (f" — {result.category}" if result.category else "")
+        )
     lines.extend(_explain_outcome(result.outcome.children[0], 1, max_depth))
     for message in result.decisive_unknowns:
         lines.append(f"  decisive unknown: {message}")

@@ -1,7 +1,6 @@
 """Backends the compiled criteria run on, and how fact tables get there.
 
-DuckDB (in process) is the default; PostgreSQL and Spark (ibis' PySpark
-backend in local mode) take the same expressions. Fact tables are loaded with
+DuckDB (in process) is the default; PostgreSQL takes the same expressions. Fact tables are loaded with
 their explicit schemas (never type-sniffed).
 """
 
@@ -18,25 +17,15 @@ from remit.screening.facts import SCHEMAS
 
 
 def connect(backend: str, url: str | None = None) -> Any:
-    """An ibis connection: ``duckdb`` (optionally a database file), ``postgres``
-    (a URL) or ``spark`` (a local Spark session)."""
+    """An ibis connection: ``duckdb`` (optionally a database file) or
+    ``postgres`` (a URL). Spark (ibis' PySpark backend) is not wired yet."""
     if backend == "duckdb":
         return ibis.duckdb.connect(url or ":memory:")
     if backend == "postgres":
         if url is None:
             raise ValueError("the postgres backend needs a URL")
         return ibis.connect(url.replace("postgresql+psycopg://", "postgres://"))
-    if backend == "spark":
-        from pyspark.sql import SparkSession
-
-        session = (
-            SparkSession.builder.master("local[2]").appName("remit-screen")
-            .config("spark.ui.enabled", "false").config("spark.sql.session.timeZone", "UTC")
-            .config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "127.0.0.1")
-            .getOrCreate()
-        )
-        return ibis.pyspark.connect(session)
-    raise ValueError(f"unknown backend {backend!r}; use duckdb, postgres or spark")
+    raise ValueError(f"unknown backend {backend!r}; use duckdb or postgres")
 
 
 def load_arrow(con: Any, tables: dict[str, pa.Table], *, prefix: str = "") -> dict[str, ir.Table]:
@@ -55,11 +44,18 @@ def create_table(con: Any, name: str, table: pa.Table) -> ir.Table:
         view = f"_arrow_{name}"
         con.con.register(view, table)
         try:
-            con.con.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM "{view}"')
+            # Names are remit's own fact-table names (SCHEMAS keys plus a prefix), never user input.
+            con.con.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM "{view}"')  # noqa: S608
         finally:
             con.con.unregister(view)
         return con.table(name)
-    return con.create_table(name, table, overwrite=True)
+    # ibis 12 emits an empty "DROP TABLE IF EXISTS" on PostgreSQL (for
+    # overwrite and drop_table alike): drop by hand, create typed, then insert.
+    con.raw_sql(f'DROP TABLE IF EXISTS "{name}"').close()  # noqa: S608 - remit's own table names
+    created = con.create_table(name, schema=ibis.Schema.from_pyarrow(table.schema))
+    if table.num_rows:
+        con.insert(name, ibis.memtable(table))
+    return created
 
 
 def read_parquet_facts(con: Any, directory: Path) -> dict[str, ir.Table]:

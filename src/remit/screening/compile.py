@@ -158,8 +158,12 @@ def _reduce(values: list[V], *, maximum: bool) -> V:
 
 def _null_unless_known(values: list[V], result: V) -> V:
     known = _all([v.known for v in values])
-    return V(_cases((known, result.low), else_=_NULL_FLOAT), _cases((known, result.high), else_=_NULL_FLOAT),
-             result.lc, result.hc)
+    return V(
+        _cases((known, result.low), else_=_NULL_FLOAT),
+        _cases((known, result.high), else_=_NULL_FLOAT),
+        result.lc,
+        result.hc,
+    )
 
 
 def _arith(op: str, values: list[V]) -> V:
@@ -173,12 +177,20 @@ def _arith(op: str, values: list[V]) -> V:
             result = _mul2(result, v)
     elif op == "/":
         a, b = values
-        inverse = V(_cases((b.high.isinf(), _lit(0.0)), else_=1 / b.high),
-                    _cases((b.low.isinf(), _lit(0.0)), else_=1 / b.low), b.hc, b.lc)
+        inverse = V(
+            _cases((b.high.isinf(), _lit(0.0)), else_=1 / b.high),
+            _cases((b.low.isinf(), _lit(0.0)), else_=1 / b.low),
+            b.hc,
+            b.lc,
+        )
         product = _mul2(a, inverse)
         zero = (b.low <= 0) & (b.high >= 0)
-        result = V(_cases((zero, _NULL_FLOAT), else_=product.low), _cases((zero, _NULL_FLOAT), else_=product.high),
-                   product.lc, product.hc)
+        result = V(
+            _cases((zero, _NULL_FLOAT), else_=product.low),
+            _cases((zero, _NULL_FLOAT), else_=product.high),
+            product.lc,
+            product.hc,
+        )
     elif op == "min":
         result = _reduce(values, maximum=False)
     else:
@@ -195,10 +207,22 @@ def _percent_change(cur: V, ref: V) -> V:
     low = _round(ibis.least(*finite))
     high = _round(ibis.greatest(*finite))
     unknown = cur.low.isnull() | ref.low.isnull()
-    lo = _cases((unknown, _NULL_FLOAT), (zero_ref & cur_zero, _lit(0.0)), (zero_ref & (cur.low > 0), _lit(INF)),
-                (zero_ref, _NULL_FLOAT), (ref.low <= 0, _NULL_FLOAT), else_=low)
-    hi = _cases((unknown, _NULL_FLOAT), (zero_ref & cur_zero, _lit(0.0)), (zero_ref & (cur.low > 0), _lit(INF)),
-                (zero_ref, _NULL_FLOAT), (ref.low <= 0, _NULL_FLOAT), else_=high)
+    lo = _cases(
+        (unknown, _NULL_FLOAT),
+        (zero_ref & cur_zero, _lit(0.0)),
+        (zero_ref & (cur.low > 0), _lit(INF)),
+        (zero_ref, _NULL_FLOAT),
+        (ref.low <= 0, _NULL_FLOAT),
+        else_=low,
+    )
+    hi = _cases(
+        (unknown, _NULL_FLOAT),
+        (zero_ref & cur_zero, _lit(0.0)),
+        (zero_ref & (cur.low > 0), _lit(INF)),
+        (zero_ref, _NULL_FLOAT),
+        (ref.low <= 0, _NULL_FLOAT),
+        else_=high,
+    )
     return V(lo, hi, ibis.literal(True), ibis.literal(True))
 
 
@@ -220,16 +244,22 @@ def _attribute_truth(text: ir.StringValue, num: ir.FloatingValue, test: ast.Attr
     return _cases((text.isnull(), _NULL_BOOL), else_=truth)
 
 
+def _one_if(condition: Any) -> ir.IntegerValue:
+    """1 where ``condition`` is TRUE, else 0 (NULL counts as 0). PostgreSQL
+    cannot cast a boolean to an integer, so this is a CASE everywhere."""
+    return ibis.cases((condition, 1), else_=0).cast("int64")
+
+
 def _kleene_any(truth: ir.BooleanValue) -> ir.BooleanValue:
     """Aggregate OR with Kleene semantics (NULL for an empty group)."""
-    n_true = truth.cast("int64").fill_null(0).sum()
-    n_null = truth.isnull().cast("int64").sum()
+    n_true = _one_if(truth).sum()
+    n_null = _one_if(truth.isnull()).sum()
     return _cases((n_true > 0, True), (n_null > 0, _NULL_BOOL), else_=False)
 
 
 def _kleene_all(truth: ir.BooleanValue) -> ir.BooleanValue:
-    n_false = (~truth).cast("int64").fill_null(0).sum()
-    n_null = truth.isnull().cast("int64").sum()
+    n_false = _one_if(~truth).sum()
+    n_null = _one_if(truth.isnull()).sum()
     return _cases((n_false > 0, False), (n_null > 0, _NULL_BOOL), else_=True)
 
 
@@ -335,10 +365,14 @@ class _Scope:
                     columns[name] = self._truth_expr(node)
                 else:
                     v = self._value_expr(node)
-                    columns.update({
-                        f"{name}__low": v.low.cast("float64"), f"{name}__high": v.high.cast("float64"),
-                        f"{name}__low_closed": v.lc, f"{name}__high_closed": v.hc,
-                    })
+                    columns.update(
+                        {
+                            f"{name}__low": v.low.cast("float64"),
+                            f"{name}__high": v.high.cast("float64"),
+                            f"{name}__low_closed": v.lc,
+                            f"{name}__high_closed": v.hc,
+                        }
+                    )
                 self.done.add(node.id)
             self.table = self.table.mutate(**columns)
 
@@ -349,8 +383,12 @@ class _Scope:
     def v(self, node: ast.Node) -> V:
         """A materialised interval of the current table."""
         name = column_name(node.id)
-        return V(self.table[f"{name}__low"], self.table[f"{name}__high"], self.table[f"{name}__low_closed"],
-                 self.table[f"{name}__high_closed"])
+        return V(
+            self.table[f"{name}__low"],
+            self.table[f"{name}__high"],
+            self.table[f"{name}__low_closed"],
+            self.table[f"{name}__high_closed"],
+        )
 
     def _leaf_cols(self, node: ast.Node) -> dict[str, Any]:
         return {name: self.table[column] for name, column in self.leaves[node.id].items()}
@@ -404,8 +442,8 @@ class _Scope:
             return ~self.t(node.item)
         if isinstance(node, ast.AtLeast):
             items = [self.t(i) for i in node.items]
-            met = sum((i.cast("int64").fill_null(0) for i in items), ibis.literal(0))
-            unknown = sum((i.isnull().cast("int64") for i in items), ibis.literal(0))
+            met = sum((_one_if(i) for i in items), ibis.literal(0))
+            unknown = sum((_one_if(i.isnull()) for i in items), ibis.literal(0))
             return _cases((met >= node.k, True), (met + unknown < node.k, False), else_=_NULL_BOOL)
         raise TypeError(f"cannot compile {type(node).__name__}")  # pragma: no cover
 
@@ -419,8 +457,12 @@ class _Scope:
             return V(_lit(node.value), _lit(node.value), ibis.literal(True), ibis.literal(True))
         if isinstance(node, ast.Indicator):
             t = self.t(node.condition)
-            return V(_cases((t, _lit(1.0)), else_=_lit(0.0)), _cases((t == False, _lit(0.0)), else_=_lit(1.0)),  # noqa: E712
-                     ibis.literal(True), ibis.literal(True))
+            return V(
+                _cases((t, _lit(1.0)), else_=_lit(0.0)),
+                _cases((t == False, _lit(0.0)), else_=_lit(1.0)),  # noqa: E712
+                ibis.literal(True),
+                ibis.literal(True),
+            )
         if isinstance(node, ast.Arith):
             return _arith(node.op, [self.v(a) for a in node.args])
         if isinstance(node, ast.Change):
@@ -430,18 +472,26 @@ class _Scope:
         if isinstance(node, ast.Bounded):
             inner = self.v(node.value)
             known = inner.low.notnull()
-            return V(inner.low.fill_null(node.low), inner.high.fill_null(node.high),
-                     _cases((known, inner.lc), else_=True), _cases((known, inner.hc), else_=True))
+            return V(
+                inner.low.fill_null(node.low),
+                inner.high.fill_null(node.high),
+                _cases((known, inner.lc), else_=True),
+                _cases((known, inner.hc), else_=True),
+            )
         raise TypeError(f"cannot compile {type(node).__name__}")  # pragma: no cover
 
     def _points(self, node: ast.Points) -> V:
         low: Any = _lit(0.0)
         high: Any = _lit(0.0)
         for domain in node.domains:
-            lows = [_cases((self.t(o.when) == True, _lit(o.points)), else_=_lit(0.0))  # noqa: E712
-                    for o in domain.options]
-            highs = [_cases((self.t(o.when) == False, _lit(0.0)), else_=_lit(o.points))  # noqa: E712
-                     for o in domain.options]
+            lows = [
+                _cases((self.t(o.when) == True, _lit(o.points)), else_=_lit(0.0))  # noqa: E712
+                for o in domain.options
+            ]
+            highs = [
+                _cases((self.t(o.when) == False, _lit(0.0)), else_=_lit(o.points))  # noqa: E712
+                for o in domain.options
+            ]
             low = low + ibis.greatest(_lit(0.0), *lows)
             high = high + ibis.greatest(_lit(0.0), *highs)
         return V(low, high, ibis.literal(True), ibis.literal(True))
@@ -466,9 +516,22 @@ def _outside_sustained(root: ast.Node) -> list[ast.Node]:
 
 # ---------------------------------------------------------------- leaves
 
-_LEAVES = (ast.Measure, ast.Age, ast.CountEpisodes, ast.DiarySum, ast.RunLength, ast.HasFinding, ast.HasCondition,
-           ast.HasResult, ast.HasGenotype, ast.IsSex, ast.OnMedication, ast.Sustained, ast.WithinReference,
-           ast.HasValue)
+_LEAVES = (
+    ast.Measure,
+    ast.Age,
+    ast.CountEpisodes,
+    ast.DiarySum,
+    ast.RunLength,
+    ast.HasFinding,
+    ast.HasCondition,
+    ast.HasResult,
+    ast.HasGenotype,
+    ast.IsSex,
+    ast.OnMedication,
+    ast.Sustained,
+    ast.WithinReference,
+    ast.HasValue,
+)
 
 
 def _measure(scope: _Scope, node: ast.Measure) -> ir.Table:
@@ -520,10 +583,12 @@ def _latest_in_window(scope: _Scope, analyte: str, window: ast.Window) -> ir.Tab
     cond = [spine.person_id == m.person_id, m.date <= end]
     if start is not None:
         cond.append(m.date >= start)
-    joined = spine.inner_join(m, cond).select(*scope.keys, "date", "seq", "low", "high", "low_closed",
-                                              "high_closed", "qualitative", "ref_low", "ref_high")
-    ranked = joined.mutate(rn=ibis.row_number().over(group_by=scope.keys,
-                                                     order_by=[ibis.desc("date"), ibis.desc("seq")]))
+    joined = spine.inner_join(m, cond).select(
+        *scope.keys, "date", "seq", "low", "high", "low_closed", "high_closed", "qualitative", "ref_low", "ref_high"
+    )
+    ranked = joined.mutate(
+        rn=ibis.row_number().over(group_by=scope.keys, order_by=[ibis.desc("date"), ibis.desc("seq")])
+    )
     return ranked.filter(ranked.rn == 0)
 
 
@@ -579,14 +644,16 @@ def _age(scope: _Scope, node: ast.Age) -> ir.Table:
         base = joined
     else:
         cond = scope.facts["condition"]
-        onsets = cond.filter((cond.condition == node.condition) & cond.onset.notnull()) \
-            .group_by("person_id").aggregate(onset=cond.onset.min())
+        onsets = (
+            cond.filter((cond.condition == node.condition) & cond.onset.notnull())
+            .group_by("person_id")
+            .aggregate(onset=cond.onset.min())
+        )
         base = joined.inner_join(onsets, "person_id")
         on = base.onset
     rows = base.filter(base.birth_low.notnull())
     on = rows[scope.index] if node.condition is None else rows.onset
-    return rows.select(*scope.keys, low=_years_between(rows.birth_high, on),
-                       high=_years_between(rows.birth_low, on))
+    return rows.select(*scope.keys, low=_years_between(rows.birth_high, on), high=_years_between(rows.birth_low, on))
 
 
 def _has_finding(scope: _Scope, node: ast.HasFinding) -> ir.Table:
@@ -631,9 +698,12 @@ def _has_condition(scope: _Scope, node: ast.HasCondition) -> ir.Table:
     spine = scope.spine_keys()
     c = scope.facts["condition"]
     joined = spine.inner_join(c, spine.person_id == c.person_id)
-    hit = (joined.condition == node.condition) & (joined.status != "refuted") & (
-        joined.onset.isnull() | (joined.onset <= joined[scope.index]))
-    agg = joined.mutate(hit=hit).group_by(scope.keys).aggregate(hits=ibis._.hit.cast("int64").sum())
+    hit = (
+        (joined.condition == node.condition)
+        & (joined.status != "refuted")
+        & (joined.onset.isnull() | (joined.onset <= joined[scope.index]))
+    )
+    agg = joined.mutate(hit=hit).group_by(scope.keys).aggregate(hits=_one_if(ibis._.hit).sum())
     if node.absent is ast.Absent.FALSE_IF_COVERED:
         otherwise: Any = False
     else:
@@ -653,12 +723,22 @@ def _has_result(scope: _Scope, node: ast.HasResult) -> ir.Table:
     joined = spine.inner_join(m, cond).select(*scope.keys, "date", "qualitative")
     wanted = [c.casefold() for c in node.categories]
     hit = joined.qualitative.isin(wanted).fill_null(False)
-    agg = joined.mutate(hit=hit, hit_date=_cases((hit, joined.date), else_=ibis.null().cast("date"))) \
-        .group_by(scope.keys).aggregate(n=ibis._.date.count(), hits=ibis._.hit.cast("int64").sum(),
-                                        first=ibis._.hit_date.min(), last=ibis._.hit_date.max())
+    agg = (
+        joined.mutate(hit=hit, hit_date=_cases((hit, joined.date), else_=ibis.null().cast("date")))
+        .group_by(scope.keys)
+        .aggregate(
+            n=ibis._.date.count(),
+            hits=_one_if(ibis._.hit).sum(),
+            first=ibis._.hit_date.min(),
+            last=ibis._.hit_date.max(),
+        )
+    )
     span = agg["last"].delta(agg["first"], unit="day")
-    truth = _cases(((agg.hits >= node.min_count) & (span >= node.min_span_days), True),
-                   (agg.n >= node.min_count, False), else_=_NULL_BOOL)
+    truth = _cases(
+        ((agg.hits >= node.min_count) & (span >= node.min_span_days), True),
+        (agg.n >= node.min_count, False),
+        else_=_NULL_BOOL,
+    )
     return agg.select(*scope.keys, truth=truth, has_rows=ibis.literal(True), when_absent=_NULL_BOOL)
 
 
@@ -669,13 +749,19 @@ def _has_genotype(scope: _Scope, node: ast.HasGenotype) -> ir.Table:
     joined = spine.inner_join(g, "person_id")
     wanted = [c.value for c in node.classes]
     agg = joined.group_by(scope.keys).aggregate(
-        hits=joined.classification.isin(wanted).cast("int64").sum(),
-        unknown=(joined.classification == "unknown").cast("int64").sum(),
+        hits=_one_if(joined.classification.isin(wanted)).sum(),
+        unknown=_one_if(joined.classification == "unknown").sum(),
     )
-    truth = _cases((agg.hits > 0, True), (agg.unknown > 0, _NULL_BOOL), else_=False)
-    # An untested gene is NOT_MET only when the definition says so (HasGenotype.absent).
-    untested = ibis.literal(False) if node.absent is ast.Absent.FALSE_IF_COVERED else _NULL_BOOL
-    return agg.select(*scope.keys, truth=truth, has_rows=ibis.literal(True), when_absent=untested)
+    agg = agg.select(
+        *scope.keys,
+        truth=_cases((agg.hits > 0, True), (agg.unknown > 0, _NULL_BOOL), else_=False),
+        tested=ibis.literal(True),
+    )
+    # Genotypes carry no date: FALSE_IF_COVERED means "untested counts as not found".
+    when_absent: Any = ibis.literal(False) if node.absent is ast.Absent.FALSE_IF_COVERED else _NULL_BOOL
+    base = spine.select(*scope.keys, when_absent=when_absent)
+    out = base.left_join(agg, scope.keys).select(*scope.keys, "when_absent", "truth", "tested")
+    return out.select(*scope.keys, truth=out.truth, has_rows=out.tested.notnull(), when_absent=out.when_absent)
 
 
 def _is_sex(scope: _Scope, node: ast.IsSex) -> ir.Table:
@@ -719,12 +805,19 @@ def _count_episodes(scope: _Scope, node: ast.CountEpisodes) -> ir.Table:
     # (an expression over an earlier relation cannot be projected from a later one).
     feats = scope.facts["episode_feature"]
     if node.features_any:
-        have = feats.filter(feats.feature.isin(list(node.features_any))).group_by("episode_id") \
+        have = (
+            feats.filter(feats.feature.isin(list(node.features_any)))
+            .group_by("episode_id")
             .aggregate(n_features=ibis._.feature.nunique())
+        )
         joined = joined.left_join(have, "episode_id").select(*joined.columns, "n_features")
     if node.features_none:
-        banned = feats.filter(feats.feature.isin(list(node.features_none))).select("episode_id").distinct() \
+        banned = (
+            feats.filter(feats.feature.isin(list(node.features_none)))
+            .select("episode_id")
+            .distinct()
             .mutate(has_banned=ibis.literal(True))
+        )
         joined = joined.left_join(banned, "episode_id").select(*joined.columns, "has_banned")
     attrs = scope.facts["episode_attribute"]
     for i, test in enumerate(node.attributes):
@@ -745,8 +838,8 @@ def _count_episodes(scope: _Scope, node: ast.CountEpisodes) -> ir.Table:
             c_start, _ = scope.window_bounds(counted, node.window)
             counted = counted.filter(counted.start >= c_start)
     agg = counted.group_by(scope.keys).aggregate(
-        definite=(ibis._.match == True).cast("int64").fill_null(0).sum(),  # noqa: E712
-        possible=ibis._.match.isnull().cast("int64").sum(),
+        definite=_one_if(ibis._.match == True).sum(),  # noqa: E712
+        possible=_one_if(ibis._.match.isnull()).sum(),
     )
     base = scope.with_coverage(spine)
     b_start, b_end = scope.window_bounds(base, node.window)
@@ -754,8 +847,9 @@ def _count_episodes(scope: _Scope, node: ast.CountEpisodes) -> ir.Table:
     out = base.left_join(agg, scope.keys).select(*scope.keys, "covered", "definite", "possible")
     definite = out.definite.fill_null(0).cast("float64")
     possible = out.possible.fill_null(0).cast("float64")
-    return out.select(*scope.keys, low=definite,
-                      high=_cases((out.covered.fill_null(False), definite + possible), else_=_lit(INF)))
+    return out.select(
+        *scope.keys, low=definite, high=_cases((out.covered.fill_null(False), definite + possible), else_=_lit(INF))
+    )
 
 
 def _duration_tests(joined: ir.Table, node: ast.CountEpisodes) -> list[ir.BooleanValue]:
@@ -766,10 +860,12 @@ def _duration_tests(joined: ir.Table, node: ast.CountEpisodes) -> list[ir.Boolea
     days = joined.end.delta(joined.start, unit="day") + 1
     dates_low = ibis.greatest(days - 1, 0).cast("float64") * 24.0
     dates_high = days.cast("float64") * 24.0
-    low = _cases((joined.duration_hours.notnull(), joined.duration_hours), (joined.end.notnull(), dates_low),
-                 else_=_lit(0.0))
-    high = _cases((joined.duration_hours.notnull(), joined.duration_hours), (joined.end.notnull(), dates_high),
-                  else_=_lit(INF))
+    low = _cases(
+        (joined.duration_hours.notnull(), joined.duration_hours), (joined.end.notnull(), dates_low), else_=_lit(0.0)
+    )
+    high = _cases(
+        (joined.duration_hours.notnull(), joined.duration_hours), (joined.end.notnull(), dates_high), else_=_lit(INF)
+    )
     span = V(low, high, ibis.literal(True), ibis.literal(True))
     tests = []
     if node.min_hours is not None:
@@ -793,12 +889,20 @@ def _recurrences(scope: _Scope, node: ast.CountEpisodes, episodes: ir.Table) -> 
     ).select(*episodes.columns, "e_start", "e_end", "e_dur", "e_match")
     since_start = pairs.start.delta(pairs.e_start, unit="day").cast("float64")
     after_end = pairs.start.delta(pairs.e_end, unit="day").cast("float64")
-    gap_low = _cases((pairs.e_end.notnull(), after_end), (pairs.e_dur.notnull(), since_start - pairs.e_dur / 24.0),
-                     else_=_lit(-INF))
-    gap_high = _cases((pairs.e_end.notnull(), after_end), (pairs.e_dur.notnull(), since_start - pairs.e_dur / 24.0),
-                      else_=since_start)
-    agg = pairs.mutate(gap_low=gap_low, gap_high=gap_high).group_by([*keys, "episode_id"]).aggregate(
-        documented=_kleene_any(ibis._.e_match), gap_low=ibis._.gap_low.min(), gap_high=ibis._.gap_high.min(),
+    gap_low = _cases(
+        (pairs.e_end.notnull(), after_end), (pairs.e_dur.notnull(), since_start - pairs.e_dur / 24.0), else_=_lit(-INF)
+    )
+    gap_high = _cases(
+        (pairs.e_end.notnull(), after_end), (pairs.e_dur.notnull(), since_start - pairs.e_dur / 24.0), else_=since_start
+    )
+    agg = (
+        pairs.mutate(gap_low=gap_low, gap_high=gap_high)
+        .group_by([*keys, "episode_id"])
+        .aggregate(
+            documented=_kleene_any(ibis._.e_match),
+            gap_low=ibis._.gap_low.min(),
+            gap_high=ibis._.gap_high.min(),
+        )
     )
     out = episodes.left_join(agg, [*keys, "episode_id"]).select(*episodes.columns, "documented", "gap_low", "gap_high")
     gap = V(out.gap_low, out.gap_high, ibis.literal(True), ibis.literal(True))
@@ -814,14 +918,18 @@ def _diary_sum(scope: _Scope, node: ast.DiarySum) -> ir.Table:
         raise ValueError(f"{node.id}: a diary sum needs a bounded window")
     n_items = len(node.items)
     days = scope.facts["diary_day"]
-    present = spine.inner_join(days, [spine.person_id == days.person_id, days.date >= start, days.date <= end]) \
-        .group_by(scope.keys).aggregate(present=ibis._.date.nunique())
+    present = (
+        spine.inner_join(days, [spine.person_id == days.person_id, days.date >= start, days.date <= end])
+        .group_by(scope.keys)
+        .aggregate(present=ibis._.date.nunique())
+    )
     answers = scope.facts["diary_answer"]
     answers = answers.filter(answers.item.isin(list(node.items)))
-    answered = spine.inner_join(answers, [spine.person_id == answers.person_id, answers.date >= start,
-                                          answers.date <= end]) \
-        .group_by(scope.keys).aggregate(answered=ibis._.item.count(),
-                                        yes=ibis._.answer.cast("int64").fill_null(0).sum())
+    answered = (
+        spine.inner_join(answers, [spine.person_id == answers.person_id, answers.date >= start, answers.date <= end])
+        .group_by(scope.keys)
+        .aggregate(answered=ibis._.item.count(), yes=_one_if(ibis._.answer).sum())
+    )
     base = spine.mutate(total=end.delta(start, unit="day") + 1)
     out = base.left_join(present, scope.keys).select(*base.columns, "present")
     out = out.left_join(answered, scope.keys).select(*out.columns, "answered", "yes")
@@ -841,16 +949,17 @@ def _run_length(scope: _Scope, node: ast.RunLength) -> ir.Table:
     cond = [spine.person_id == f.person_id, f.start <= end]
     if start is not None:
         cond.append(last_day >= start)
-    joined = spine.inner_join(f, cond).select(*scope.keys, "start", "present", "seq",
-                                              last=last_day, window_end=end)
+    joined = spine.inner_join(f, cond).select(*scope.keys, "start", "present", "seq", last=last_day, window_end=end)
     order = ["start", "last", "seq"]
     w = ibis.window(group_by=scope.keys, order_by=order, preceding=None, following=0)
-    runs = joined.mutate(run=(~joined.present).cast("int64").sum().over(w))
+    runs = joined.mutate(run=_one_if(~joined.present).sum().over(w))
     present = runs.filter(runs.present)
     per_run = present.group_by([*scope.keys, "run"]).aggregate(
-        first=present.start.min(), last=present["last"].max(), window_end=present.window_end.max())
-    lengths = per_run.mutate(length=ibis.least(per_run["last"], per_run.window_end).delta(per_run["first"],
-                                                                                             unit="day") + 1)
+        first=present.start.min(), last=present["last"].max(), window_end=present.window_end.max()
+    )
+    lengths = per_run.mutate(
+        length=ibis.least(per_run["last"], per_run.window_end).delta(per_run["first"], unit="day") + 1
+    )
     best = lengths.group_by(scope.keys).aggregate(best=lengths.length.max())
     any_rows = joined.group_by(scope.keys).aggregate(n=joined.start.count())
     out = any_rows.left_join(best, scope.keys).select(*scope.keys, "best")
@@ -861,8 +970,9 @@ def _run_length(scope: _Scope, node: ast.RunLength) -> ir.Table:
 def _sustained(scope: _Scope, node: ast.Sustained) -> ir.Table:
     spine = scope.spine_keys()
     enc = scope.facts["encounter"].select("person_id", visit="date").distinct()
-    visits = spine.inner_join(enc, [spine.person_id == enc.person_id, enc.visit <= spine[scope.index]]) \
-        .select(*spine.columns, "visit")
+    visits = spine.inner_join(enc, [spine.person_id == enc.person_id, enc.visit <= spine[scope.index]]).select(
+        *spine.columns, "visit"
+    )
     inner = _Scope(scope.compiler, visits, [*scope.keys, "visit"], "visit")
     column = inner.columns([node.condition])[column_name(node.condition.id)]
     judged = inner.table.select(*scope.keys, "visit", t=column)
@@ -872,12 +982,13 @@ def _sustained(scope: _Scope, node: ast.Sustained) -> ir.Table:
     judged = judged.left_join(last_before, scope.keys).select(*judged.columns, "anchor")
     counted = judged.filter((judged.visit == judged.anchor) | ~judged.before)
     agg = counted.group_by(scope.keys).aggregate(
-        failed=(counted.t == False).cast("int64").fill_null(0).sum(),  # noqa: E712
-        unknown=counted.t.isnull().cast("int64").sum(),
-        has_anchor=counted.anchor.notnull().cast("int64").max(),
+        failed=_one_if(counted.t == False).sum(),  # noqa: E712
+        unknown=_one_if(counted.t.isnull()).sum(),
+        has_anchor=_one_if(counted.anchor.notnull()).max(),
     )
-    truth = _cases((agg.failed > 0, False), (agg.has_anchor == 0, _NULL_BOOL), (agg.unknown > 0, _NULL_BOOL),
-                   else_=True)
+    truth = _cases(
+        (agg.failed > 0, False), (agg.has_anchor == 0, _NULL_BOOL), (agg.unknown > 0, _NULL_BOOL), else_=True
+    )
     return agg.select(*scope.keys, truth=truth, has_rows=ibis.literal(True), when_absent=_NULL_BOOL)
 
 
@@ -897,4 +1008,3 @@ _LEAF_BUILDERS: dict[type, Callable[[Any, Any], ir.Table]] = {
     ast.WithinReference: _within_reference,
     ast.HasValue: _has_value,
 }
-

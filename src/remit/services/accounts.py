@@ -88,8 +88,17 @@ def _check_username(username: str) -> None:
         )
 
 
-def _audit(session: Session, *, actor: str, action: str, entity: str, entity_id: str, before: object, after: object,
-           reason: str | None = None) -> None:
+def _audit(
+    session: Session,
+    *,
+    actor: str,
+    action: str,
+    entity: str,
+    entity_id: str,
+    before: object,
+    after: object,
+    reason: str | None = None,
+) -> None:
     AuditTrail(session).append(
         AuditEntry(now(), actor, action, entity, entity_id, before, after, reason)  # type: ignore[arg-type]
     )
@@ -154,8 +163,15 @@ def create_user(
             sites=tuple(dict.fromkeys(sites)),
             at=now(),
         )
-        _audit(session, actor=actor, action="create", entity=USER, entity_id=username, before=None,
-               after=account.snapshot())
+        _audit(
+            session,
+            actor=actor,
+            action="create",
+            entity=USER,
+            entity_id=username,
+            before=None,
+            after=account.snapshot(),
+        )
     return account
 
 
@@ -175,8 +191,9 @@ def update_user(
         repository = AccountRepository(session)
         before = repository.user(user_id)
         if before.username == actor and (active is False or (chosen is not None and chosen != before.role)):
-            raise AccountError("you cannot deactivate yourself or change your own role; ask another administrator",
-                               field="role")
+            raise AccountError(
+                "you cannot deactivate yourself or change your own role; ask another administrator", field="role"
+            )
         at = now()
         after = repository.update_user(
             user_id,
@@ -189,8 +206,15 @@ def update_user(
         )
         if active is False:
             repository.revoke_user_sessions(user_id, at)
-        _audit(session, actor=actor, action="update", entity=USER, entity_id=before.username,
-               before=before.snapshot(), after=after.snapshot())
+        _audit(
+            session,
+            actor=actor,
+            action="update",
+            entity=USER,
+            entity_id=before.username,
+            before=before.snapshot(),
+            after=after.snapshot(),
+        )
     return after
 
 
@@ -207,8 +231,16 @@ def set_password(
             user_id, expected_version=expected_version, at=at, password_hash=hasher.hash(password)
         )
         repository.revoke_user_sessions(user_id, at)
-        _audit(session, actor=actor, action="update", entity=USER, entity_id=before.username,
-               before=before.snapshot(), after=after.snapshot(), reason="password changed")
+        _audit(
+            session,
+            actor=actor,
+            action="update",
+            entity=USER,
+            entity_id=before.username,
+            before=before.snapshot(),
+            after=after.snapshot(),
+            reason="password changed",
+        )
     return after
 
 
@@ -218,8 +250,15 @@ def create_site(session: Session, code: str, name: str | None, *, actor: str) ->
         raise AccountError("a site code is 1-63 lower-case letters, digits, '.', '_' or '-'", field="code")
     with session.begin():
         site = AccountRepository(session).add_site(code, (name or "").strip() or None)
-        _audit(session, actor=actor, action="create", entity=SITE, entity_id=code, before=None,
-               after={"code": site.code, "name": site.name})
+        _audit(
+            session,
+            actor=actor,
+            action="create",
+            entity=SITE,
+            entity_id=code,
+            before=None,
+            after={"code": site.code, "name": site.name},
+        )
     return site
 
 
@@ -230,6 +269,13 @@ def rename_site(session: Session, code: str, name: str | None, *, actor: str) ->
         if before is None:
             raise AccountError(f"no site {code!r}", field="code")
         after = repository.rename_site(code, (name or "").strip() or None)
-        _audit(session, actor=actor, action="update", entity=SITE, entity_id=code,
-               before={"code": code, "name": before.name}, after={"code": code, "name": after.name})
+        _audit(
+            session,
+            actor=actor,
+            action="update",
+            entity=SITE,
+            entity_id=code,
+            before={"code": code, "name": before.name},
+            after={"code": code, "name": after.name},
+        )
     return after

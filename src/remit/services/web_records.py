@@ -3,7 +3,7 @@
 Every change goes through :func:`remit.services.replace_record` (or
 :func:`remit.services.import_records`), so it is version-checked and audited
 like any other. An edit names the version it was based on; if the stored
-record has moved on, :class:`StaleEdit` says what changed since, who changed
+record has moved on, :class:`StaleEditError` says what changed since, who changed
 it and when (read back from the audit log), and nothing is stored - the
 caller keeps what the user typed and offers it again on the current version.
 
@@ -44,7 +44,7 @@ class ChangeMade:
     lines: tuple[str, ...]
 
 
-class StaleEdit(ConflictError):
+class StaleEditError(ConflictError):
     """The edit was based on an older version; ``changes`` are what happened since."""
 
     def __init__(self, message: str, *, current_version: int, changes: tuple[ChangeMade, ...]) -> None:
@@ -52,7 +52,7 @@ class StaleEdit(ConflictError):
         self.current_version = current_version
         self.changes = changes
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:  # the shape gains keys
         found: dict[str, Any] = dict(super().to_dict())
         found["current_version"] = self.current_version
         found["changes"] = [
@@ -141,7 +141,7 @@ def change_record(
 ) -> int:
     """Apply ``change`` to the stored record if it is still at ``expected_version``; return the new version.
 
-    Raises :class:`StaleEdit` (nothing stored) when it is not, and whatever
+    Raises :class:`StaleEditError` (nothing stored) when it is not, and whatever
     :class:`~remit.errors.RemitError` the change raises for invalid input.
     """
     record, version = read_record(session, patient_id)
@@ -182,18 +182,19 @@ def save_diary_day(session: Session, link: DiaryLink, day: DiaryDay) -> int:
     for attempt in range(2):
         version = read_version(session, link.patient_id)
         try:
-            return change_record(session, link.patient_id, put, expected_version=version, actor=actor,
-                                 reason="diary link")
-        except StaleEdit:
+            return change_record(
+                session, link.patient_id, put, expected_version=version, actor=actor, reason="diary link"
+            )
+        except StaleEditError:
             if attempt == 1:
                 raise
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _stale(session: Session, patient_id: str, expected: int, current: int) -> StaleEdit:
+def _stale(session: Session, patient_id: str, expected: int, current: int) -> StaleEditError:
     changes = changes_since(session, patient_id, expected)
     who = ", ".join(dict.fromkeys(c.actor for c in changes)) or "someone else"
-    return StaleEdit(
+    return StaleEditError(
         f"patient {patient_id} was changed by {who} since you opened the form (your version {expected}, stored "
         f"version {current}); nothing was saved. Your entries are kept below: check the changes, then save again.",
         current_version=current,
@@ -209,8 +210,8 @@ def with_item(record: PatientRecord, section: str, item: Any) -> PatientRecord:
     if section not in SECTIONS:
         raise ValueError(section)
     items = getattr(record, section)
-    kept = tuple(x for x in items if x.id != item.id)
-    return dataclasses.replace(record, **{section: (*kept, item)})
+    changed: dict[str, Any] = {section: (*(x for x in items if x.id != item.id), item)}
+    return dataclasses.replace(record, **changed)
 
 
 def without_item(record: PatientRecord, section: str, item_id: str) -> PatientRecord:
@@ -219,7 +220,8 @@ def without_item(record: PatientRecord, section: str, item_id: str) -> PatientRe
     items = getattr(record, section)
     if not any(x.id == item_id for x in items):
         raise NotFoundError(f"no {section} item {item_id!r} in patient {record.patient.id}")
-    return dataclasses.replace(record, **{section: tuple(x for x in items if x.id != item_id)})
+    changed: dict[str, Any] = {section: tuple(x for x in items if x.id != item_id)}
+    return dataclasses.replace(record, **changed)
 
 
 def find_item(record: PatientRecord, section: str, item_id: str) -> Any:
@@ -264,16 +266,20 @@ def describe_difference(before: dict[str, Any] | None, after: dict[str, Any] | N
             if item_id not in old_items:
                 lines.append(f"{label}: added {item_id} ({_summary(item)})")
             elif old_items[item_id] != item:
-                changed = sorted(k for k in item.keys() | old_items[item_id].keys()
-                                 if item.get(k) != old_items[item_id].get(k))
+                changed = sorted(
+                    k for k in item.keys() | old_items[item_id].keys() if item.get(k) != old_items[item_id].get(k)
+                )
                 lines.append(f"{label}: changed {item_id} ({', '.join(changed)})")
         lines.extend(f"{label}: removed {item_id}" for item_id in old_items.keys() - new_items.keys())
     return tuple(lines) or ("no visible difference",)
 
 
 def _summary(item: dict[str, Any]) -> str:
-    shown = [str(item[k]) for k in ("analyte", "kind", "drug", "term", "condition", "value", "unit", "date", "start",
-                                    "onset") if item.get(k) is not None]
+    shown = [
+        str(item[k])
+        for k in ("analyte", "kind", "drug", "term", "condition", "value", "unit", "date", "start", "onset")
+        if item.get(k) is not None
+    ]
     return " ".join(shown[:5])
 
 

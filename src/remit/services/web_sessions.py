@@ -35,13 +35,13 @@ DIARY_LINK = "diary_link"
 _UNKNOWN_USER_HASH_INPUT = "remit: no such user"
 
 
-class SignInRefused(RemitError, PermissionError):
+class SignInRefusedError(RemitError, PermissionError):
     """Wrong username or password, or an inactive account (one message for all three)."""
 
     code = "sign_in_refused"
 
 
-class TooManyAttempts(RemitError, PermissionError):
+class TooManyAttemptsError(RemitError, PermissionError):
     """Sign-in is throttled for this username or address."""
 
     code = "too_many_attempts"
@@ -76,7 +76,7 @@ def sign_in(
             repository.failures_since(since, username=name) >= MAX_FAILURES_PER_USER
             or repository.failures_since(since, address=address) >= MAX_FAILURES_PER_ADDRESS
         ):
-            raise TooManyAttempts(
+            raise TooManyAttemptsError(
                 f"too many failed sign-ins; wait {int(THROTTLE_WINDOW.total_seconds() // 60)} minutes and try again"
             )
         account = repository.user_by_name(name)
@@ -87,7 +87,7 @@ def sign_in(
             ok = verify_password(hasher, account.password_hash, password) and account.active
         repository.add_attempt(username=name, address=address, at=at, succeeded=ok)
     if not ok or account is None:
-        raise SignInRefused("wrong username or password, or the account is inactive", field="password")
+        raise SignInRefusedError("wrong username or password, or the account is inactive", field="password")
     token = secrets.token_urlsafe(32)
     csrf = secrets.token_urlsafe(32)
     with session.begin():

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pandas as pd
+from statsmodels.stats.proportion import proportion_confint
 
 from remit.core.conditions import condition
-from remit.stats.formatting import median_iqr, n_percent, percent
+from remit.stats.formatting import median_iqr, n_percent, percent, rounded
 
 RESPONSES = (
     ("Complete responders", "response", "complete"),
@@ -66,11 +67,14 @@ class EfficacySafety:
         self.totals_ = totals
         self.counts_ = pd.DataFrame(
             [{"characteristic": k, **{f"n_{m}": v[m] for m in months},
-              **{f"pct_{m}": percent(v[m], totals[m], self.decimals) for m in months}} for k, v in counts.items()]
+              **{f"pct_{m}": percent(v[m], totals[m], self.decimals) for m in months},
+              **{f"ci_{m}": _wilson(v[m], totals[m], self.decimals) for m in months}} for k, v in counts.items()]
         )
         other = sorted(set(reason[stopped & ~reason.isin(EFFICACY_REASONS + NOT_A_FAILURE)]))
         self.notes_: tuple[str, ...] = (
-            "n (%) of all patients of the cohort at each time point; percentages rounded half up.",
+            "n (%) of all patients of the cohort at each time point; percentages rounded half up; 95% confidence "
+            "intervals of the proportions by the Wilson score method (statsmodels proportion_confint, "
+            "method='wilson').",
             "Responses as derived in docs/outcomes.md: complete = inactive disease at the assessment; partial = "
             "improvement of more than 50% without inactive disease; after a switch for inefficacy the response of "
             "the last assessment before the switch is carried forward.",
@@ -91,11 +95,20 @@ class EfficacySafety:
         table = pd.DataFrame({"characteristic": self.counts_["characteristic"]})
         for m in self.months_:
             table[f"{m} months"] = [n_percent(int(n), self.totals_[m], self.decimals) for n in self.counts_[f"n_{m}"]]
+            table[f"{m} months 95% CI"] = self.counts_[f"ci_{m}"]
         return table
 
     def count(self, characteristic: str, month: int) -> int:
         row = self.counts_[self.counts_["characteristic"] == characteristic]
         return int(row[f"n_{month}"].iloc[0])
+
+
+def _wilson(k: int, n: int, decimals: int) -> str:
+    """The Wilson score 95% interval of ``k / n``, in percent."""
+    if n == 0:
+        return "NA"
+    low, high = proportion_confint(k, n, alpha=0.05, method="wilson")
+    return f"{rounded(100 * float(low), decimals):.{decimals}f}–{rounded(100 * float(high), decimals):.{decimals}f}"
 
 
 def _globals(frame: pd.DataFrame) -> pd.DataFrame:

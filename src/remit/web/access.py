@@ -21,7 +21,7 @@ import enum
 import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
 from fastapi.routing import APIRoute
@@ -77,19 +77,19 @@ IDENTIFIED_EXPORT_ROLES = frozenset({Role.ADMINISTRATOR, Role.INVESTIGATOR})
 """Roles that may take identified data out; a statistician's exports are always de-identified."""
 
 
-class MissingAccessRule(RuntimeError):
+class MissingAccessRuleError(RuntimeError):
     """A route was added without an access rule."""
 
 
-class NotSignedIn(Exception):
+class NotSignedInError(Exception):
     """No valid session: the handler redirects HTML requests to the sign-in page."""
 
 
-class Forbidden(RemitError, PermissionError):
+class AccessDeniedError(RemitError, PermissionError):
     code = "forbidden"
 
 
-class CsrfRefused(Forbidden):
+class CsrfError(AccessDeniedError):
     code = "csrf_refused"
 
 
@@ -106,7 +106,9 @@ def allow(rule: Rule) -> Callable[[F], F]:
 def rule_of(route: APIRoute) -> Rule:
     found = getattr(route.endpoint, "__remit_access__", None)
     if not isinstance(found, Rule):
-        raise MissingAccessRule(f"route {sorted(route.methods)} {route.path} ({route.name}) has no access rule")
+        raise MissingAccessRuleError(
+            f"route {sorted(route.methods or ())} {route.path} ({route.name}) has no access rule"
+        )
     return found
 
 
@@ -164,7 +166,7 @@ def signed_in(request: Request, session: Session) -> Principal | None:
     return Principal(account, Role(account.role), frozenset(account.sites), web_session.csrf_token, token)
 
 
-async def guard(request: Request, session: Session = Depends(db_session)) -> None:
+async def guard(request: Request, session: Annotated[Session, Depends(db_session)]) -> None:
     """The one access check, run before every route."""
     route = request.scope.get("route")
     if not isinstance(route, APIRoute):  # pragma: no cover - only API routes get dependencies
@@ -175,13 +177,13 @@ async def guard(request: Request, session: Session = Depends(db_session)) -> Non
         return
     principal = signed_in(request, session)
     if principal is None:
-        raise NotSignedIn
+        raise NotSignedInError
     request.state.principal = principal
     ref = request.path_params.get("patient_id")
     if ref is not None:
         request.state.patient_id = resolve_patient(request, session, principal, str(ref))
     if not rule.allows(principal.role):
-        raise Forbidden(f"your role ({principal.role.label}) may not do this ({rule.name})")
+        raise AccessDeniedError(f"your role ({principal.role.label}) may not do this ({rule.name})")
     if request.method not in SAFE_METHODS:
         await check_csrf(request, principal.csrf_token)
 
@@ -194,8 +196,10 @@ async def check_csrf(request: Request, expected: str) -> None:
         value = (await request.form()).get(CSRF_FIELD)
         given = value if isinstance(value, str) else None
     if not given or not secrets.compare_digest(given.encode("utf-8"), expected.encode("utf-8")):
-        raise CsrfRefused("the form has expired or did not come from this site (CSRF token missing or wrong); "
-                          "reload the page and try again")
+        raise CsrfError(
+            "the form has expired or did not come from this site (CSRF token missing or wrong); "
+            "reload the page and try again"
+        )
 
 
 def resolve_patient(request: Request, session: Session, principal: Principal, ref: str) -> str:
@@ -216,7 +220,7 @@ def principal(request: Request) -> Principal:
     """The signed-in user (for routes whose rule requires one)."""
     found = getattr(request.state, "principal", None)
     if not isinstance(found, Principal):  # pragma: no cover - the guard ran first
-        raise NotSignedIn
+        raise NotSignedInError
     return found
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -88,6 +89,7 @@ def create_app(settings: Settings, web: WebSettings | None = None) -> FastAPI:
     )
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals["remit_version"] = __version__
+    templates.env.globals.update({rule.name.upper().replace(" ", "_"): rule for rule in access.RULES})
     app.state.remit = AppState(
         settings=settings,
         web=web_settings,
@@ -102,7 +104,7 @@ def create_app(settings: Settings, web: WebSettings | None = None) -> FastAPI:
     )
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
-    from remit.web.routes import admin, api, auth, cohort, diary, editing, exports, patients  # noqa: PLC0415
+    from remit.web.routes import admin, api, auth, cohort, diary, editing, exports, patients
 
     for module in (auth, patients, editing, diary, cohort, exports, admin, api):
         app.include_router(module.router)
@@ -131,8 +133,8 @@ def error_body(code: str, message: str, field: str | None = None, **extra: Any) 
 
 
 def _install_error_handlers(app: FastAPI) -> None:
-    @app.exception_handler(access.NotSignedIn)
-    async def not_signed_in(request: Request, exc: access.NotSignedIn) -> Response:
+    @app.exception_handler(access.NotSignedInError)
+    async def not_signed_in(request: Request, exc: access.NotSignedInError) -> Response:
         if is_api(request):
             return JSONResponse(error_body("not_signed_in", "sign in first (POST /login)"), status_code=401)
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
@@ -159,8 +161,9 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         if is_api(request) or request.url.path.startswith("/static/"):
-            return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code,
-                                headers=getattr(exc, "headers", None))
+            return JSONResponse(
+                error_body(code, str(exc.detail)), status_code=exc.status_code, headers=getattr(exc, "headers", None)
+            )
         return _error_page(request, exc.status_code, str(exc.detail))
 
 
@@ -177,19 +180,19 @@ def _error_page(request: Request, status: int, message: str) -> Response:
 
 def _warm(state: AppState) -> None:
     """Fill the record and badge caches in the background, so the first patient list is quick."""
-    from remit.services.web_records import patients_of  # noqa: PLC0415
-    from remit.web.views import badges  # noqa: PLC0415
+    from remit.services.web_records import patients_of
+    from remit.web.views import badges
 
     try:
         with state.db.session() as session:
             for summary in patients_of(session, _all_sites(session)):
                 record, version = state.records.get(session, summary.patient_id)
-                state.badges.get_or_make((summary.patient_id, version), lambda r=record: badges(r))
-    except Exception:  # noqa: BLE001 - warming is an optimisation; the pages compute on demand
+                state.badges.get_or_make((summary.patient_id, version), partial(badges, record))
+    except Exception:
         return
 
 
 def _all_sites(session: Any) -> set[str]:
-    from remit.services.accounts import list_sites  # noqa: PLC0415
+    from remit.services.accounts import list_sites
 
     return {s.code for s in list_sites(session)}

@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from remit.interop.deidentify import KEY_VARIABLE, MIN_KEY_LENGTH, DeidentificationKeys
 
-SECRET_VARIABLE = "REMIT_SECRET_KEY"
+SECRET_VARIABLE = "REMIT_SECRET_KEY"  # noqa: S105 - the name of an environment variable, not a secret
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,10 +18,10 @@ from remit.rules import ast
 from remit.rules.interpret import evaluate
 
 MAS_INSTRUMENT = "mas_2016"
-OUTSIDE_RANGE = frozenset({Verdict.BELOW_USUAL, Verdict.ABOVE_USUAL, Verdict.ABOVE_MAXIMUM,
-                           Verdict.OUTSIDE_AGE_OR_WEIGHT_LIMITS})
-UNRESOLVED = frozenset({AdverseEventOutcome.NOT_RECOVERED, AdverseEventOutcome.RECOVERING,
-                        AdverseEventOutcome.UNKNOWN})
+OUTSIDE_RANGE = frozenset(
+    {Verdict.BELOW_USUAL, Verdict.ABOVE_USUAL, Verdict.ABOVE_MAXIMUM, Verdict.OUTSIDE_AGE_OR_WEIGHT_LIMITS}
+)
+UNRESOLVED = frozenset({AdverseEventOutcome.NOT_RECOVERED, AdverseEventOutcome.RECOVERING, AdverseEventOutcome.UNKNOWN})
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,13 +58,25 @@ def badges(record: PatientRecord) -> tuple[Badge, ...]:
             found.append(Badge("mas_met", "MAS criteria met", f"2016 MAS criteria met on the labs of {on}", "danger"))
         elif result.status == "indeterminate":
             missing = "; ".join(result.decisive_unknowns[:2])
-            found.append(Badge("mas_indeterminate", "MAS indeterminate",
-                               f"2016 MAS criteria indeterminate on the labs of {on}: {missing}", "warn"))
+            found.append(
+                Badge(
+                    "mas_indeterminate",
+                    "MAS indeterminate",
+                    f"2016 MAS criteria indeterminate on the labs of {on}: {missing}",
+                    "warn",
+                )
+            )
     outside = [c for c in dose_checks(record) if c.verdict in OUTSIDE_RANGE]
     if outside:
         first = outside[-1]
-        found.append(Badge("dose", "dose outside usual range",
-                           f"{first.drug} on {first.on}: {first.verdict.value.replace('_', ' ')}", "warn"))
+        found.append(
+            Badge(
+                "dose",
+                "dose outside usual range",
+                f"{first.drug} on {first.on}: {first.verdict.value.replace('_', ' ')}",
+                "warn",
+            )
+        )
     serious = [a for a in record.adverse_events if a.serious and a.outcome in UNRESOLVED and a.end is None]
     if serious:
         found.append(Badge("serious_ae", "unresolved serious AE", ", ".join(a.term for a in serious), "danger"))

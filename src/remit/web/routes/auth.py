@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
-from remit.services.web_sessions import SignInRefused, TooManyAttempts, sign_in, sign_out
+from remit.services.web_sessions import SignInRefusedError, TooManyAttemptsError, sign_in, sign_out
 from remit.web.access import (
     CSRF_FIELD,
     PUBLIC,
@@ -45,17 +45,25 @@ def home(request: Request) -> Response:
 
 
 @allow(PUBLIC)
-def login_form(request: Request, next: str | None = None) -> HTMLResponse:  # noqa: A002 - the query parameter's name
+def login_form(request: Request, next: str | None = None) -> HTMLResponse:
     return _login_page(request, next_url=safe_next(next))
 
 
-def _login_page(request: Request, *, next_url: str, status_code: int = 200, error: str | None = None,
-                username: str = "") -> HTMLResponse:
+def _login_page(
+    request: Request, *, next_url: str, status_code: int = 200, error: str | None = None, username: str = ""
+) -> HTMLResponse:
     token = secrets.token_urlsafe(32)
-    response = render(request, "login.html", status_code, login_csrf=token, next_url=next_url, error=error,
-                      username=username)
-    response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", path="/login",
-                        secure=app_state(request).web.secure_cookies)
+    response = render(
+        request, "login.html", status_code, login_csrf=token, next_url=next_url, error=error, username=username
+    )
+    response.set_cookie(
+        LOGIN_CSRF_COOKIE,
+        token,
+        httponly=True,
+        samesite="strict",
+        path="/login",
+        secure=app_state(request).web.secure_cookies,
+    )
     return response
 
 
@@ -68,28 +76,41 @@ async def login(request: Request, session: Annotated[Session, Depends(db_session
     expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     given = str(form.get(CSRF_FIELD, ""))
     if not expected or not secrets.compare_digest(expected.encode(), given.encode()):
-        return _login_page(request, next_url=next_url, status_code=403, username=username,
-                           error="The sign-in form expired; please try again.")
+        return _login_page(
+            request,
+            next_url=next_url,
+            status_code=403,
+            username=username,
+            error="The sign-in form expired; please try again.",
+        )
     state = app_state(request)
     address = request.client.host if request.client else "unknown"
     try:
-        signed = sign_in(session, username, password, address=address, hasher=state.hasher,
-                         lifetime=state.web.session_lifetime)
-    except TooManyAttempts as exc:
+        signed = sign_in(
+            session, username, password, address=address, hasher=state.hasher, lifetime=state.web.session_lifetime
+        )
+    except TooManyAttemptsError as exc:
         return _login_page(request, next_url=next_url, status_code=429, username=username, error=exc.message)
-    except SignInRefused as exc:
+    except SignInRefusedError as exc:
         return _login_page(request, next_url=next_url, status_code=401, username=username, error=exc.message)
     response = RedirectResponse(next_url, status_code=303)
-    response.set_cookie(SESSION_COOKIE, signed.token, httponly=True, samesite="strict", path="/",
-                        secure=state.web.secure_cookies,
-                        max_age=int(state.web.session_lifetime.total_seconds()))
+    response.set_cookie(
+        SESSION_COOKIE,
+        signed.token,
+        httponly=True,
+        samesite="strict",
+        path="/",
+        secure=state.web.secure_cookies,
+        max_age=int(state.web.session_lifetime.total_seconds()),
+    )
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
     return response
 
 
 @allow(READ)
-def logout(request: Request, user: Annotated[Principal, Depends(principal)],
-           session: Annotated[Session, Depends(db_session)]) -> Response:
+def logout(
+    request: Request, user: Annotated[Principal, Depends(principal)], session: Annotated[Session, Depends(db_session)]
+) -> Response:
     sign_out(session, user.token)
     response = redirect("/login", "signed_out")
     response.delete_cookie(SESSION_COOKIE, path="/")
