@@ -14,6 +14,7 @@ from remit.casefiles import load, write
 from remit.cli import app as app_module
 from remit.cli.app import app, main
 from remit.config import Settings
+from remit.persistence.schema import head_revision
 from remit.services import get_record, list_patients, open_session, patient_history
 from tests.sample_records import full_record
 
@@ -50,7 +51,7 @@ def bad_case_file(tmp_path: Path) -> Path:
 def test_init_reports_the_database_and_is_repeatable(database: str) -> None:
     result = run("--database", database, "init")
     assert result.exit_code == 0
-    assert f"database ready: sqlite:///{database} (schema revision 0001)" in result.stdout
+    assert f"database ready: sqlite:///{database} (schema revision {head_revision()})" in result.stdout
 
 
 def test_import_stores_the_patient_and_the_actor(database: str) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from remit import casefiles
 from remit.core.measurements import measure, reference_range
-from remit.core.record import Finding, Observation, PatientRecord
+from remit.core.record import Observation, PatientRecord
 from remit.demo import cohort_case_files, seed_case_files
 
 PATIENT_1 = "003_mas_patient_1"
@@ -43,10 +43,6 @@ def cohort(patient: str) -> PatientRecord:
 
 def day(name: str, n: int) -> date:
     return DAY_0[name] + timedelta(days=n)
-
-
-def with_findings(record: PatientRecord, *findings: Finding) -> PatientRecord:
-    return dataclasses.replace(record, findings=record.findings + findings)
 
 
 def with_observations(record: PatientRecord, *observations: Observation) -> PatientRecord:

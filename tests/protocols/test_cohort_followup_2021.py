@@ -53,8 +53,13 @@ def test_sjia_patient_captures_everything_but_aidai() -> None:
     status = status_of("c21-01")
     for step in ("baseline", "month_3", "month_12"):
         assert captures(status, step) == {
-            "aidai": "not_applicable", "crp": "captured", "esr": "captured", "ferritin": "captured",
-            "platelets": "captured", "physician_global": "captured", "patient_global": "captured",
+            "aidai": "not_applicable",
+            "crp": "captured",
+            "esr": "captured",
+            "ferritin": "captured",
+            "platelets": "captured",
+            "physician_global": "captured",
+            "patient_global": "captured",
         }
     assert status.step("month_3").on == status.start + timedelta(days=100)  # type: ignore[operator]
     assert not status.alerts
@@ -88,7 +93,8 @@ def test_flares_during_the_interval_widening_are_flagged_with_the_papers_words()
     status = status_of("c21-02")
     flares = [a for a in status.alerts if a.code == "episode_during_widening"]
     assert [a.message.split(" during")[0] for a in flares] == [
-        "fever attack from 2017-01-26", "fever attack from 2017-02-23",
+        "fever attack from 2017-01-26",
+        "fever attack from 2017-02-23",
     ]
     assert "Close monitoring of these patients is important during the interval widening" in flares[0].message
     cessation = status.step("cessation")
@@ -123,9 +129,15 @@ def test_the_patient_who_died_has_no_month_12_visit_expected() -> None:
 
 @pytest.mark.parametrize(
     ("days", "baseline", "month_3", "month_12"),
-    [(-1, "not_started", "not_started", "not_started"), (0, "done", "upcoming", "upcoming"),
-     (76, "done", "upcoming", "upcoming"), (81, "done", "due", "upcoming"), (100, "done", "done", "upcoming"),
-     (340, "done", "done", "due"), (400, "done", "done", "done")],
+    [
+        (-1, "not_started", "not_started", "not_started"),
+        (0, "done", "upcoming", "upcoming"),
+        (76, "done", "upcoming", "upcoming"),
+        (81, "done", "due", "upcoming"),
+        (100, "done", "done", "upcoming"),
+        (340, "done", "done", "due"),
+        (400, "done", "done", "done"),
+    ],
     ids=["day -1", "day 0", "day 76", "day 81", "day 100", "day 340", "day 400"],
 )
 def test_visits_become_due_then_done(days: int, baseline: str, month_3: str, month_12: str) -> None:
@@ -149,7 +161,9 @@ def test_a_missed_month_3_visit_is_overdue_once_its_window_closes() -> None:
     assert month_3.state is StepState.OVERDUE
     overdue = next(a for a in status.alerts if a.code == "assessment_overdue")
     assert overdue.severity is Severity.WARNING
-    assert overdue.message == "Month-3 assessment: due 2016-10-15 (window 2016-10-01..2016-10-29); no visit is recorded."
+    assert (
+        overdue.message == "Month-3 assessment: due 2016-10-15 (window 2016-10-01..2016-10-29); no visit is recorded."
+    )
     assert "The protocol says the month-3 assessment is due between 2016-10-01 and 2016-10-29; none is recorded." in (
         status.next_action
     )

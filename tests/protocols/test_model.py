@@ -45,8 +45,9 @@ def test_unknown_and_false_is_false_and_unknown_or_true_is_true() -> None:
 
 
 def test_rules_are_described_with_parentheses_only_where_nested() -> None:
-    nested = AllRequired("x", (CriterionRef("ilar_sjia_2001"), AnyRequired("y", (CriterionRef("mas_2016"),
-                                                                                  CriterionRef("hlh_2004")))))
+    nested = AllRequired(
+        "x", (CriterionRef("ilar_sjia_2001"), AnyRequired("y", (CriterionRef("mas_2016"), CriterionRef("hlh_2004"))))
+    )
     assert describe_rule(nested) == "ilar_sjia_2001 AND (mas_2016 OR hlh_2004)"
     assert criterion_ids(nested) == ("ilar_sjia_2001", "mas_2016", "hlh_2004")
 
@@ -88,8 +89,15 @@ def test_every_protocol_refers_only_to_known_criteria_analytes_and_instruments(p
             catalogue.get(target.check.criterion)
         else:
             assert isinstance(target.check, Holds)
-            wrapped = ast.Criterion(f"{protocol.id}.{target.id}", protocol.version, target.label, ast.Kind.STATE,
-                                    protocol.citation, ast.Verification.UNVERIFIED, target.check.node)
+            wrapped = ast.Criterion(
+                f"{protocol.id}.{target.id}",
+                protocol.version,
+                target.label,
+                ast.Kind.STATE,
+                protocol.citation,
+                ast.Verification.UNVERIFIED,
+                target.check.node,
+            )
             assert check(wrapped) == []
 
 

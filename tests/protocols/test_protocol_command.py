@@ -15,8 +15,9 @@ def run(*args: str) -> Result:
 
 
 def test_status_of_patient_2_reads_as_her_course() -> None:
-    result = run("protocol", "status", str(seed_path(PATIENT_2)), "--protocol", "mas_anakinra_2009",
-                 "--today", "2009-03-02")
+    result = run(
+        "protocol", "status", str(seed_path(PATIENT_2)), "--protocol", "mas_anakinra_2009", "--today", "2009-03-02"
+    )
     assert result.exit_code == 0, result.output
     out = result.output
     assert "day 0 = 2009-02-16 (first anakinra dose); today 2009-03-02 = day 14" in out
@@ -26,13 +27,23 @@ def test_status_of_patient_2_reads_as_her_course() -> None:
     assert "? mas_ravelli_2005 [conflict]: indeterminate" in out
     assert "decisive: Elevated AST (> 59 U/L): if met, the result would be MET" in out
     assert "✔ anakinra 2 mg/kg/day SC: recorded met" in out
-    assert "Next\n  The protocol's entry criteria are not met on the record (see eligibility). The protocol says:" in out
+    assert (
+        "Next\n  The protocol's entry criteria are not met on the record (see eligibility). The protocol says:" in out
+    )
     assert out.rstrip().endswith("Research use only: remit explains what the protocol says; the treating team decides.")
 
 
 def test_status_json_is_the_stable_document() -> None:
-    result = run("protocol", "status", str(seed_path(PATIENT_1)), "--protocol", "mas_anakinra_2009",
-                 "--today", "2009-04-14", "--json")
+    result = run(
+        "protocol",
+        "status",
+        str(seed_path(PATIENT_1)),
+        "--protocol",
+        "mas_anakinra_2009",
+        "--today",
+        "2009-04-14",
+        "--json",
+    )
     assert result.exit_code == 0, result.output
     document = json.loads(result.output)
     assert document["patient"] == "seed-003-p1"
@@ -40,7 +51,9 @@ def test_status_json_is_the_stable_document() -> None:
     assert status["protocol"] == "mas_anakinra_2009"
     assert status["start"] == "2008-10-11"
     assert {t["target"]: t["state"] for t in status["targets"]} == {
-        "defervescence": "met", "granulocytes": "indeterminate", "laboratory": "indeterminate",
+        "defervescence": "met",
+        "granulocytes": "indeterminate",
+        "laboratory": "indeterminate",
     }
     assert status["targets"][0]["met_day"] == 3
     assert status["targets"][0]["basis"] == "observed"
@@ -52,9 +65,11 @@ def test_status_json_is_the_stable_document() -> None:
 def test_without_protocol_every_applicable_one_is_shown_as_of_the_latest_fact() -> None:
     result = run("protocol", "status", str(seed_path(PATIENT_2)))
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("as of 2009-05-25, the latest recorded fact (use --today to change)\n"
-                                    "protocols that apply to the patient's diagnoses: mas_anakinra_2009, "
-                                    "cohort_followup_2021, ter_haar_2019 (use --protocol to pick one)")
+    assert result.output.startswith(
+        "as of 2009-05-25, the latest recorded fact (use --today to change)\n"
+        "protocols that apply to the patient's diagnoses: mas_anakinra_2009, "
+        "cohort_followup_2021, ter_haar_2019 (use --protocol to pick one)"
+    )
     for protocol_id in ("mas_anakinra_2009 —", "cohort_followup_2021 —", "ter_haar_2019 —"):
         assert protocol_id in result.output
 

@@ -14,18 +14,26 @@ def test_default_strategy_has_no_unverified_time_point_target() -> None:
     assert [t.id for t in protocol.targets] == ["inactive_at_taper_decision"]
     assert protocol.targets[0].source.basis is Basis.STATED
     assert dict(protocol.parameters) == {
-        "inactive_criterion": "wallace_cid_2004", "taper_decision_day": "91", "response_check_day": "30",
-        "checkpoint_window_days": "7", "taper_window_days": "14", "fever_check_day": "off",
+        "inactive_criterion": "wallace_cid_2004",
+        "taper_decision_day": "91",
+        "response_check_day": "30",
+        "checkpoint_window_days": "7",
+        "taper_window_days": "14",
+        "fever_check_day": "off",
         "response_criterion": "off",
     }
 
 
 def test_unverified_checkpoints_are_opt_in_and_tagged() -> None:
-    protocol = build(TreatToTarget(fever_check_day=3, response_criterion="acr_cid_2011",
-                                   inactive_criterion="acr_cid_2011"))
+    protocol = build(
+        TreatToTarget(fever_check_day=3, response_criterion="acr_cid_2011", inactive_criterion="acr_cid_2011")
+    )
     bases = {t.id: t.source.basis for t in protocol.targets}
-    assert bases == {"fever_resolved": Basis.SECONDARY, "complete_response": Basis.UNVERIFIED,
-                     "inactive_at_taper_decision": Basis.STATED}
+    assert bases == {
+        "fever_resolved": Basis.SECONDARY,
+        "complete_response": Basis.UNVERIFIED,
+        "inactive_at_taper_decision": Basis.STATED,
+    }
     assert dict(protocol.parameters)["fever_check_day"] == "3"
     assert "acr_cid_2011" in protocol.targets[-1].label
 

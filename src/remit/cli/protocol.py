@@ -183,6 +183,7 @@ def _eligibility(eligibility: EligibilityStatus | None) -> list[str]:
             f"  {_TRUTH_MARK[c.truth]} {c.criterion} [{c.verification}]: "
             f"{c.truth.status.replace('_', ' ')}, as of {c.assessed_on} ({c.dates_assessed} date(s) judged)"
         )
+        lines.extend(f"      not met: {reason}" for reason in c.not_met)
         lines.extend(_evidence(c.evidence, "      "))
         lines.extend(f"      decisive: {d}" for d in c.decisive_unknowns)
     lines.extend(f"  decisive for eligibility: {d}" for d in e.decisive_unknowns)

@@ -81,7 +81,26 @@ def _assess(record: PatientRecord, criterion_id: str, dates: list[date]) -> Crit
         evidence=chosen.outcome.all_evidence(),
         decisive_unknowns=chosen.decisive_unknowns,
         note=note,
+        not_met=_not_met(chosen) if chosen.truth is Truth.FALSE else (),
     )
+
+
+def _not_met(result: Result) -> tuple[str, ...]:
+    """Why a criterion is not met: its rule's top-level items that are not met, with the value or note."""
+    rule = result.outcome.children[0]
+    items = rule.children if rule.children else (rule,)
+    reasons: list[str] = []
+    for item in items:
+        if item.truth is not Truth.FALSE:
+            continue
+        valued = next((c for c in item.children if c.value is not None), None)
+        detail = item.note or (
+            f"{valued.label} = {valued.value.describe()} {valued.unit or ''}".rstrip()
+            if valued is not None and valued.value is not None
+            else ""
+        )
+        reasons.append(f"{item.label}" + (f" ({detail})" if detail else ""))
+    return tuple(reasons)
 
 
 def _report(results: list[Result]) -> Result:

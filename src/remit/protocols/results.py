@@ -43,6 +43,7 @@ class CriterionAssessment:
     evidence: tuple[Evidence, ...]
     decisive_unknowns: tuple[str, ...]
     note: str = ""
+    not_met: tuple[str, ...] = ()  # the rule's top-level items that are not met, when the criterion is not met
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -54,6 +55,7 @@ class CriterionAssessment:
             "dates_assessed": self.dates_assessed,
             "evidence": [e.to_dict() for e in self.evidence],
             "decisive_unknowns": list(self.decisive_unknowns),
+            "not_met": list(self.not_met),
             "note": self.note or None,
         }
 

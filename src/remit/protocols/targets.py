@@ -173,6 +173,8 @@ def _conclude(scope: _Scope, judged: list[_Judged]) -> TargetStatus:
     unknown = [j for j in judged if j.truth is Truth.UNKNOWN]
     shown = max(unknown, key=lambda j: (len(j.evidence), j.on)) if unknown else None
     note = "the record does not show whether it was met in the window"
+    if shown is not None:
+        note += f" (evaluation shown: as of day {scope.day_of(shown.on)}, {shown.on.isoformat()})"
     return _with(base, TargetState.INDETERMINATE, shown, note=note + later)
 
 

@@ -113,12 +113,20 @@ def _neg(v: V) -> V:
     return V(-v.high, -v.low, v.hc, v.lc)
 
 
+def _corner(x: ir.FloatingValue, xc: ir.BooleanValue, y: ir.FloatingValue, yc: ir.BooleanValue) -> tuple[Any, Any]:
+    """SQL form of :func:`remit.rules.arithmetic._corner`: a zero that is a
+    member of one factor makes the product 0, and attained."""
+    value = _times(x, y)
+    attained = (xc & yc) | ((value == 0) & (((x == 0) & xc) | ((y == 0) & yc)))
+    return value, attained
+
+
 def _mul2(a: V, b: V) -> V:
     corners = [
-        (_times(a.low, b.low), a.lc & b.lc),
-        (_times(a.low, b.high), a.lc & b.hc),
-        (_times(a.high, b.low), a.hc & b.lc),
-        (_times(a.high, b.high), a.hc & b.hc),
+        _corner(a.low, a.lc, b.low, b.lc),
+        _corner(a.low, a.lc, b.high, b.hc),
+        _corner(a.high, a.hc, b.low, b.lc),
+        _corner(a.high, a.hc, b.high, b.hc),
     ]
     low = ibis.least(*[c[0] for c in corners])
     high = ibis.greatest(*[c[0] for c in corners])
@@ -202,10 +210,15 @@ def _percent_change(cur: V, ref: V) -> V:
     """SQL form of :func:`remit.rules.arithmetic.percent_change`."""
     zero_ref = (ref.low == 0) & (ref.high == 0)
     cur_zero = (cur.low == 0) & (cur.high == 0)
-    corners = [(c - r) / r * 100 for c in (cur.low, cur.high) for r in (ref.low, ref.high)]
-    finite = [_cases((r.isinf(), _NULL_FLOAT), else_=x) for x, r in zip(corners, [ref.low, ref.high] * 2, strict=True)]
-    low = _round(ibis.least(*finite))
-    high = _round(ibis.greatest(*finite))
+    # An unbounded reference end gives -100 % for a finite current end, and no
+    # corner at all when both are unbounded (rules/arithmetic.percent_change).
+    corners = []
+    for c in (cur.low, cur.high):
+        for r in (ref.low, ref.high):
+            corners.append(_cases((r.isinf() & c.isinf(), _NULL_FLOAT), (r.isinf(), _lit(-100.0)),
+                                  else_=(c - r) / r * 100))
+    low = _round(ibis.least(*corners))
+    high = _round(ibis.greatest(*corners))
     unknown = cur.low.isnull() | ref.low.isnull()
     lo = _cases(
         (unknown, _NULL_FLOAT),

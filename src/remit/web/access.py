@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import enum
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
@@ -112,11 +112,21 @@ def rule_of(route: APIRoute) -> Rule:
     return found
 
 
-def check_routes(routes: list[Any]) -> None:
-    """Refuse to build an app with an unguarded route."""
+def api_routes(routes: Iterable[Any]) -> Iterator[APIRoute]:
+    """Every API route of a route table, including those of included routers (which recent
+    FastAPI versions keep inside an included-router object instead of copying them)."""
     for route in routes:
         if isinstance(route, APIRoute):
-            rule_of(route)
+            yield route
+        inner = getattr(route, "original_router", None)
+        if inner is not None:
+            yield from api_routes(inner.routes)
+
+
+def check_routes(routes: Iterable[Any]) -> None:
+    """Refuse to build an app with an unguarded route."""
+    for route in api_routes(routes):
+        rule_of(route)
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,8 +179,8 @@ def signed_in(request: Request, session: Session) -> Principal | None:
 async def guard(request: Request, session: Annotated[Session, Depends(db_session)]) -> None:
     """The one access check, run before every route."""
     route = request.scope.get("route")
-    if not isinstance(route, APIRoute):  # pragma: no cover - only API routes get dependencies
-        return
+    if not isinstance(route, APIRoute):  # pragma: no cover - only API routes have dependencies
+        raise MissingAccessRuleError(f"no route to check for {request.url.path}")
     rule = rule_of(route)
     if rule.access is not Access.SIGNED_IN:
         request.state.principal = signed_in(request, session) if rule.access is Access.PUBLIC else None
