@@ -27,21 +27,50 @@ from remit.core.record import (
 START = date(2018, 1, 10)
 
 
-def course(drug: str = "anakinra", start: date = START, stop: date | None = None, *,
-           reason: StopReason | None = None, switched_to: str | None = None,
-           indication: str | None = None, course_id: str | None = None) -> MedicationCourse:
-    return MedicationCourse(course_id or f"m-{drug}-{start.isoformat()}", drug, Route.SC, start, stop=stop,
-                            stop_reason=reason, switched_to=switched_to, indication=indication)
+def course(
+    drug: str = "anakinra",
+    start: date = START,
+    stop: date | None = None,
+    *,
+    reason: StopReason | None = None,
+    switched_to: str | None = None,
+    indication: str | None = None,
+    course_id: str | None = None,
+) -> MedicationCourse:
+    return MedicationCourse(
+        course_id or f"m-{drug}-{start.isoformat()}",
+        drug,
+        Route.SC,
+        start,
+        stop=stop,
+        stop_reason=reason,
+        switched_to=switched_to,
+        indication=indication,
+    )
 
 
-def record(patient_id: str = "p1", *, conditions: tuple[str, ...] = ("fmf",),
-           medications: tuple[MedicationCourse, ...] = (course(),), follow_up_days: int = 400,
-           died_on: date | None = None, encounters: tuple[Encounter, ...] = (),
-           observations: tuple[Observation, ...] = (), episodes: tuple[Episode, ...] = ()) -> PatientRecord:
+def record(
+    patient_id: str = "p1",
+    *,
+    conditions: tuple[str, ...] = ("fmf",),
+    medications: tuple[MedicationCourse, ...] = (course(),),
+    follow_up_days: int = 400,
+    died_on: date | None = None,
+    encounters: tuple[Encounter, ...] = (),
+    observations: tuple[Observation, ...] = (),
+    episodes: tuple[Episode, ...] = (),
+) -> PatientRecord:
     adverse = ()
     if died_on is not None:
-        adverse = (AdverseEvent("ae-death", "death", died_on, serious_criteria=frozenset({SeriousCriterion.DEATH}),
-                                outcome=AdverseEventOutcome.FATAL),)
+        adverse = (
+            AdverseEvent(
+                "ae-death",
+                "death",
+                died_on,
+                serious_criteria=frozenset({SeriousCriterion.DEATH}),
+                outcome=AdverseEventOutcome.FATAL,
+            ),
+        )
     return PatientRecord(
         patient=Patient(patient_id, "test", Sex.FEMALE, BirthDate(2010, 5)),
         diagnoses=tuple(Diagnosis(f"dx-{c}", c, onset=START - timedelta(days=200)) for c in conditions),
@@ -62,9 +91,15 @@ def attacks(*days_from_start: int) -> tuple[Episode, ...]:
     )
 
 
-def assessment(day: int, *, physician_global: float = 0, crp: float = 2, esr: float = 10,
-               kind: EncounterKind = EncounterKind.UNSCHEDULED, month: int | None = None) -> tuple[
-                   Encounter, tuple[Observation, ...]]:
+def assessment(
+    day: int,
+    *,
+    physician_global: float = 0,
+    crp: float = 2,
+    esr: float = 10,
+    kind: EncounterKind = EncounterKind.UNSCHEDULED,
+    month: int | None = None,
+) -> tuple[Encounter, tuple[Observation, ...]]:
     """A visit ``day`` days after START with a physician global, CRP and ESR (reference 0-5 mg/L, 0-20 mm/h)."""
     when = START + timedelta(days=day)
     encounter = Encounter(f"e-{day}", when, kind, month=month)

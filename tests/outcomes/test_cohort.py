@@ -26,7 +26,12 @@ STUDY = Cohort(
 def test_the_demo_cohort_keeps_all_33_and_the_child_who_died_by_the_death_rule(selection: CohortSelection) -> None:
     assert len(selection.members) == 33
     assert [s.rule for s in selection.attrition] == [
-        "index_event", "date_range", "diagnosis", "min_exposure", "min_follow_up"]
+        "index_event",
+        "date_range",
+        "diagnosis",
+        "min_exposure",
+        "min_follow_up",
+    ]
     assert all(s.removed == 0 for s in selection.attrition)
     follow_up = selection.attrition[-1]
     assert follow_up.kept_by_exception == ("c21-12",)

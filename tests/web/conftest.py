@@ -34,8 +34,13 @@ SECRET = "test-secret-key-" + "0" * 32
 
 
 def web_settings(**overrides: object) -> WebSettings:
-    values: dict[str, object] = {"secret_key": SECRET, "argon2_time_cost": 1, "argon2_memory_kib": 8,
-                                 "argon2_parallelism": 1, "cohort_figures": False}
+    values: dict[str, object] = {
+        "secret_key": SECRET,
+        "argon2_time_cost": 1,
+        "argon2_memory_kib": 8,
+        "argon2_parallelism": 1,
+        "cohort_figures": False,
+    }
     values.update(overrides)
     return WebSettings(**values)  # type: ignore[arg-type]
 
@@ -98,11 +103,26 @@ def build_world(database_url: str) -> World:
         add_patient(session, sjia_patient(PATIENT_A, SITE_A), actor="tests")
         add_patient(session, sjia_patient(PATIENT_B, SITE_B), actor="tests")
         for name, role in ROLE_USERS.items():
-            users[name] = create_user(session, username=name, display_name=name.title(), password=PASSWORD,
-                                      role_name=role.value, sites=[SITE_A], actor="tests", hasher=HASHER)
-        users["investigator-b"] = create_user(session, username="investigator-b", display_name="B",
-                                              password=PASSWORD, role_name="investigator", sites=[SITE_B],
-                                              actor="tests", hasher=HASHER)
+            users[name] = create_user(
+                session,
+                username=name,
+                display_name=name.title(),
+                password=PASSWORD,
+                role_name=role.value,
+                sites=[SITE_A],
+                actor="tests",
+                hasher=HASHER,
+            )
+        users["investigator-b"] = create_user(
+            session,
+            username="investigator-b",
+            display_name="B",
+            password=PASSWORD,
+            role_name="investigator",
+            sites=[SITE_B],
+            actor="tests",
+            hasher=HASHER,
+        )
     app = create_app(settings, web_settings())
     return World(app, db, users)
 

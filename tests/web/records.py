@@ -33,7 +33,8 @@ def sjia_patient(patient_id: str, site: str) -> PatientRecord:
         observations=(Observation("o1", measure("ferritin", "500", "ng/mL"), DAY, encounter="e1"),),
         findings=(Finding("f1", "fever", DAY, value=measure("temperature", "38.9", "Cel"), encounter="e1"),),
         medications=(
-            MedicationCourse("m1", "anakinra", Route.SC, DAY, (Dose(DAY, 2, "mg/kg", Frequency.DAILY),),
-                             indication="sjia"),
+            MedicationCourse(
+                "m1", "anakinra", Route.SC, DAY, (Dose(DAY, 2, "mg/kg", Frequency.DAILY),), indication="sjia"
+            ),
         ),
     )

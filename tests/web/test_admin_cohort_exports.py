@@ -20,8 +20,10 @@ def test_an_administrator_creates_a_site_and_a_user_and_both_are_audited(world: 
     assert admin.form("/admin/sites", {"code": "site-c", "name": "Site C"}).status_code == 303
     duplicate = admin.form("/admin/sites", {"code": "site-c"})
     assert duplicate.status_code == 422
-    created = admin.form("/admin/users/new", {"username": "newbie", "display_name": "New", "role": "data_entry",
-                                               "sites": ["site-c"], "password": PASSWORD})
+    created = admin.form(
+        "/admin/users/new",
+        {"username": "newbie", "display_name": "New", "role": "data_entry", "sites": ["site-c"], "password": PASSWORD},
+    )
     assert created.status_code == 303
     weak = admin.form("/admin/users/new", {"username": "weak", "role": "data_entry", "password": "short"})
     assert weak.status_code == 422
@@ -29,8 +31,10 @@ def test_an_administrator_creates_a_site_and_a_user_and_both_are_audited(world: 
     assert 'value="weak"' in weak.text
     with world.db.session() as session:
         history = account_history(session)
-    assert [(e.entity, e.entity_id, e.action) for e in history][-2:] == [("site", "site-c", "create"),
-                                                                        ("user", "newbie", "create")]
+    assert [(e.entity, e.entity_id, e.action) for e in history][-2:] == [
+        ("site", "site-c", "create"),
+        ("user", "newbie", "create"),
+    ]
     assert "password" not in json.dumps([e.after for e in history])
     audit = admin.get("/audit").text
     assert "user newbie" in audit
@@ -41,15 +45,26 @@ def test_an_administrator_changes_a_role_and_a_password_with_version_checks(worl
     user_id = world.users["dataentry"].id
     page = admin.get(f"/admin/users/{user_id}").text
     version = version_in(page)
-    saved = admin.form(f"/admin/users/{user_id}", {"display_name": "DE", "role": "investigator",
-                                                    "sites": ["site-a", "site-b"], "active": "yes",
-                                                    "version": version})
+    saved = admin.form(
+        f"/admin/users/{user_id}",
+        {
+            "display_name": "DE",
+            "role": "investigator",
+            "sites": ["site-a", "site-b"],
+            "active": "yes",
+            "version": version,
+        },
+    )
     assert saved.status_code == 303
     stale = admin.form(f"/admin/users/{user_id}", {"role": "statistician", "active": "yes", "version": version})
     assert stale.status_code == 422
     assert "changed since it was read" in stale.text
-    assert admin.form(f"/admin/users/{user_id}/password", {"password": "another long one", "version": version + 1}
-                      ).status_code == 303
+    assert (
+        admin.form(
+            f"/admin/users/{user_id}/password", {"password": "another long one", "version": version + 1}
+        ).status_code
+        == 303
+    )
     assert world.client("dataentry").get("/patients/pb-1").status_code == 200  # site-b was added
 
 
@@ -106,8 +121,9 @@ def test_a_case_file_export_is_one_identified_patient(world: World) -> None:
     assert client.form("/exports", {"format": "casefile", "patient": "pb-1"}).status_code == 422
 
 
-def test_remit_serve_starts_uvicorn_on_the_database(world: World, monkeypatch: pytest.MonkeyPatch,
-                                                    tmp_path: Path) -> None:
+def test_remit_serve_starts_uvicorn_on_the_database(
+    world: World, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     import uvicorn
 
     from remit.cli.app import app

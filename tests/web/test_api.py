@@ -54,24 +54,37 @@ def test_reading_a_patient_its_criteria_and_dose_checks(world: World) -> None:
 
 def test_adding_an_encounter_and_a_stale_replacement_is_a_409_with_the_changes(world: World) -> None:
     client = world.client("dataentry")
-    added = client.json_call("POST", "/api/v1/patients/pa-1/encounters", json={
-        "version": 1, "date": "2024-02-01", "fever_c": "39.5",
-        "labs": [{"analyte": "ferritin", "value": "5000", "unit": "ng/mL"},
-                 {"analyte": "platelets", "value": "100", "unit": "10*9/L"},
-                 {"analyte": "ast", "value": "200", "unit": "U/L"}]})
+    added = client.json_call(
+        "POST",
+        "/api/v1/patients/pa-1/encounters",
+        json={
+            "version": 1,
+            "date": "2024-02-01",
+            "fever_c": "39.5",
+            "labs": [
+                {"analyte": "ferritin", "value": "5000", "unit": "ng/mL"},
+                {"analyte": "platelets", "value": "100", "unit": "10*9/L"},
+                {"analyte": "ast", "value": "200", "unit": "U/L"},
+            ],
+        },
+    )
     assert added.status_code == 201, added.text
     assert added.json()["version"] == 2
     badges = client.get("/api/v1/patients").json()[0]["badges"]
     assert [b["kind"] for b in badges] == ["mas_met"]
-    stale = client.json_call("PUT", "/api/v1/patients/pa-1?version=1",
-                             json=casefiles.dump(sjia_patient(PATIENT_A, "site-a")))
+    stale = client.json_call(
+        "PUT", "/api/v1/patients/pa-1?version=1", json=casefiles.dump(sjia_patient(PATIENT_A, "site-a"))
+    )
     assert stale.status_code == 409
     error = stale.json()["error"]
     assert error["code"] == "conflict"
     assert error["current_version"] == 2
     assert any("encounters: added" in line for line in error["changes"][0]["lines"])
-    bad_lab = client.json_call("POST", "/api/v1/patients/pa-1/encounters", json={
-        "version": 2, "date": "2024-02-02", "labs": [{"analyte": "ferritin", "value": "12", "unit": "mmol/L"}]})
+    bad_lab = client.json_call(
+        "POST",
+        "/api/v1/patients/pa-1/encounters",
+        json={"version": 2, "date": "2024-02-02", "labs": [{"analyte": "ferritin", "value": "12", "unit": "mmol/L"}]},
+    )
     assert bad_lab.status_code == 422
     assert bad_lab.json()["error"]["field"] == "labs[0].unit"
 

@@ -18,8 +18,10 @@ STATIC = Path(__file__).parents[2] / "src" / "remit" / "web" / "static"
 def sign_in(world: World, username: str, password: str, next_url: str = "/patients"):  # type: ignore[no-untyped-def]
     client = world.client()
     page = client.get("/login")
-    response = client.post("/login", data={"username": username, "password": password, "next": next_url,
-                                           "csrf_token": form_token(page.text)})
+    response = client.post(
+        "/login",
+        data={"username": username, "password": password, "next": next_url, "csrf_token": form_token(page.text)},
+    )
     return client, response
 
 
@@ -92,8 +94,19 @@ def test_pages_carry_the_security_headers(world: World) -> None:
 
 def test_pages_have_no_inline_scripts_styles_or_event_handlers(world: World) -> None:
     client = world.client("admin")
-    pages = ["/login", "/patients", "/patients/pa-1", "/patients/pa-1/encounters/new", "/patients/new", "/admin",
-             "/audit", "/exports", "/cohort", "/patients/pa-1/diary-links", "/admin/users/new"]
+    pages = [
+        "/login",
+        "/patients",
+        "/patients/pa-1",
+        "/patients/pa-1/encounters/new",
+        "/patients/new",
+        "/admin",
+        "/audit",
+        "/exports",
+        "/cohort",
+        "/patients/pa-1/diary-links",
+        "/admin/users/new",
+    ]
     for url in pages:
         html = client.get(url).text
         for script in re.findall(r"<script\b[^>]*>", html):

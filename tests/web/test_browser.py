@@ -34,8 +34,15 @@ from tests.web.conftest import HASHER, web_settings
 pytestmark = pytest.mark.slow
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 SCREENSHOTS = Path(__file__).parents[2] / "docs" / "screenshots"
 MAS_PATIENT = "seed-003-p1"
 
@@ -116,8 +123,12 @@ def test_a_clinician_walks_through_the_registry(live_server: str, browser: Brows
     page.select_option("#f-kind", "admission")
     page.fill("#f-weight", "25")
     page.fill("#f-fever", "39.6")
-    labs = [("ferritin", ">2000", "ng/mL"), ("platelets", "95", "10*9/L"), ("ast", "180", "U/L"),
-            ("fibrinogen", "1.2", "g/L")]
+    labs = [
+        ("ferritin", ">2000", "ng/mL"),
+        ("platelets", "95", "10*9/L"),
+        ("ast", "180", "U/L"),
+        ("fibrinogen", "1.2", "g/L"),
+    ]
     for i, (analyte, value, unit) in enumerate(labs):
         page.select_option(f"select[name='labs[{i}].analyte']", analyte)
         page.fill(f"input[name='labs[{i}].value']", value)

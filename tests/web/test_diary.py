@@ -27,9 +27,10 @@ def test_a_family_enters_a_diary_day_through_the_link(world: World) -> None:
     assert all(f'name="{item}"' in page.text for item in AIDAI_ITEMS)
     for private in ("pa-1", "site-a", "sjia", "anakinra", "Sign out"):
         assert private not in page.text
-    answers = {item: "no" for item in AIDAI_ITEMS} | {"fever": "yes", "skin_rash": "yes"}
-    saved = family.post(path, data={"date": "2024-01-12", **answers, "pain_relief": "yes",
-                                    "csrf_token": form_token(page.text)})
+    answers = dict.fromkeys(AIDAI_ITEMS, "no") | {"fever": "yes", "skin_rash": "yes"}
+    saved = family.post(
+        path, data={"date": "2024-01-12", **answers, "pain_relief": "yes", "csrf_token": form_token(page.text)}
+    )
     assert saved.status_code == 303
     assert "fever, skin rash" in family.get(path).text
     with world.db.session() as session:

@@ -17,10 +17,18 @@ def record_of(world: World, patient_id: str = PATIENT_A):  # type: ignore[no-unt
 
 
 MAS_LABS = {
-    "date": "2024-02-01", "kind": "admission", "fever": "39.6",
-    "labs[0].analyte": "ferritin", "labs[0].value": ">2000", "labs[0].unit": "ng/mL",
-    "labs[1].analyte": "platelets", "labs[1].value": "95", "labs[1].unit": "10*9/L",
-    "labs[2].analyte": "ast", "labs[2].value": "180", "labs[2].unit": "U/L",
+    "date": "2024-02-01",
+    "kind": "admission",
+    "fever": "39.6",
+    "labs[0].analyte": "ferritin",
+    "labs[0].value": ">2000",
+    "labs[0].unit": "ng/mL",
+    "labs[1].analyte": "platelets",
+    "labs[1].value": "95",
+    "labs[1].unit": "10*9/L",
+    "labs[2].analyte": "ast",
+    "labs[2].value": "180",
+    "labs[2].unit": "U/L",
 }
 
 
@@ -38,8 +46,18 @@ def test_the_list_shows_own_site_patients_with_badges_and_searches(world: World)
 
 def test_the_patient_page_shows_every_section(world: World) -> None:
     page = world.client("investigator").get("/patients/pa-1").text
-    for part in ("Criteria", "Decisive unknowns", "Medication courses and dose checks", "Encounters and labs",
-                 "Findings", "Episodes", "Adverse events", "Diary", "/patients/pa-1/figure.png", "born 2016-05-17"):
+    for part in (
+        "Criteria",
+        "Decisive unknowns",
+        "Medication courses and dose checks",
+        "Encounters and labs",
+        "Findings",
+        "Episodes",
+        "Adverse events",
+        "Diary",
+        "/patients/pa-1/figure.png",
+        "born 2016-05-17",
+    ):
         assert part in page, part
     assert 'data-instrument="mas_2016"' in page
 
@@ -79,20 +97,40 @@ def test_a_statistician_sees_pseudonyms_shifted_dates_and_no_birth_date(world: W
 
 def test_a_new_patient_is_created_and_invalid_fields_are_shown_with_the_values_kept(world: World) -> None:
     client = world.client("dataentry")
-    bad = client.form("/patients/new", {"id": "pa 2", "site": "site-a", "sex": "female", "birth": "2019-13",
-                                         "condition": "sjia", "ethnicity": "kept text"})
+    bad = client.form(
+        "/patients/new",
+        {
+            "id": "pa 2",
+            "site": "site-a",
+            "sex": "female",
+            "birth": "2019-13",
+            "condition": "sjia",
+            "ethnicity": "kept text",
+        },
+    )
     assert bad.status_code == 422
     assert "letters, digits" in bad.text
     assert "write YYYY-MM or YYYY-MM-DD" in bad.text or "month must be" in bad.text
     assert 'value="kept text"' in bad.text
     other_site = client.form("/patients/new", {"id": "pa-2", "site": "site-b", "sex": "female", "condition": "sjia"})
     assert other_site.status_code == 422
-    good = client.form("/patients/new", {"id": "pa-2", "site": "site-a", "sex": "female", "birth": "2019-03",
-                                          "condition": "sjia", "onset": "2023-01-02"})
+    good = client.form(
+        "/patients/new",
+        {
+            "id": "pa-2",
+            "site": "site-a",
+            "sex": "female",
+            "birth": "2019-03",
+            "condition": "sjia",
+            "onset": "2023-01-02",
+        },
+    )
     assert good.status_code == 303
     assert good.headers["location"].startswith("/patients/pa-2")
-    assert client.form("/patients/new", {"id": "pa-2", "site": "site-a", "sex": "male", "condition": "fmf"}
-                       ).status_code == 422  # the id is taken
+    assert (
+        client.form("/patients/new", {"id": "pa-2", "site": "site-a", "sex": "male", "condition": "fmf"}).status_code
+        == 422
+    )  # the id is taken
 
 
 def test_an_encounter_with_labs_accepts_censored_values_and_the_mas_badge_and_evidence_appear(world: World) -> None:
@@ -118,7 +156,8 @@ def test_lab_errors_are_shown_beside_their_field_and_nothing_is_stored(world: Wo
     response = client.form("/patients/pa-1/encounters/new", values)
     assert response.status_code == 422
     row = re.search(r'name="labs\[1\]\.unit".*?</td>', response.text, re.S)
-    assert row is not None and "cannot express" in row.group(0)
+    assert row is not None
+    assert "cannot express" in row.group(0)
     assert 'value="lots"' in response.text
     assert 'value="&gt;2000"' in response.text
     assert record_of(world)[1] == 1
@@ -129,10 +168,12 @@ def test_a_stale_edit_is_refused_with_what_changed_and_the_typed_values_kept(wor
     form = mine.get("/patients/pa-1/edit").text
     old = version_in(form)
     other_form = theirs.get("/patients/pa-1/encounters/new").text
-    assert theirs.form("/patients/pa-1/encounters/new", {**MAS_LABS, "version": version_in(other_form)}
-                       ).status_code == 303
-    stale = mine.form("/patients/pa-1/edit", {"site": "site-a", "sex": "male", "ethnicity": "typed by me",
-                                                "version": old})
+    assert (
+        theirs.form("/patients/pa-1/encounters/new", {**MAS_LABS, "version": version_in(other_form)}).status_code == 303
+    )
+    stale = mine.form(
+        "/patients/pa-1/edit", {"site": "site-a", "sex": "male", "ethnicity": "typed by me", "version": old}
+    )
     assert stale.status_code == 409
     assert "changed by investigator" in stale.text
     assert "encounters: added" in stale.text
@@ -140,8 +181,10 @@ def test_a_stale_edit_is_refused_with_what_changed_and_the_typed_values_kept(wor
     assert version_in(stale.text) == old + 1
     record, _ = record_of(world)
     assert record.patient.sex.value == "female"  # nothing of the stale edit was stored
-    again = mine.form("/patients/pa-1/edit", {"site": "site-a", "sex": "male", "ethnicity": "typed by me",
-                                                "version": version_in(stale.text)})
+    again = mine.form(
+        "/patients/pa-1/edit",
+        {"site": "site-a", "sex": "male", "ethnicity": "typed by me", "version": version_in(stale.text)},
+    )
     assert again.status_code == 303
     record, _ = record_of(world)
     assert record.patient.sex.value == "male"
@@ -151,8 +194,10 @@ def test_a_stale_edit_is_refused_with_what_changed_and_the_typed_values_kept(wor
 def test_a_dose_outside_the_usual_range_is_flagged(world: World) -> None:
     client = world.client("investigator")
     form = client.get("/patients/pa-1/medications/m1/doses/new").text
-    saved = client.form("/patients/pa-1/medications/m1/doses/new", {
-        "start": "2024-01-20", "amount": "20", "unit": "mg/kg", "frequency": "daily", "version": version_in(form)})
+    saved = client.form(
+        "/patients/pa-1/medications/m1/doses/new",
+        {"start": "2024-01-20", "amount": "20", "unit": "mg/kg", "frequency": "daily", "version": version_in(form)},
+    )
     assert saved.status_code == 303, saved.text
     page = client.get("/patients/pa-1").text
     assert re.search(r'data-verdict="above_(usual|maximum)"', page)
@@ -162,24 +207,62 @@ def test_a_dose_outside_the_usual_range_is_flagged(world: World) -> None:
 @pytest.mark.parametrize(
     ("section", "values", "item_check"),
     [
-        pytest.param("diagnoses", {"condition": "mas", "status": "suspected", "onset": "2024-01-11"},
-                     lambda r: any(d.condition == "mas" for d in r.diagnoses), id="diagnosis"),
-        pytest.param("findings", {"kind": "splenomegaly", "present": "yes", "start": "2024-01-11", "value": "3",
-                                  "unit": "cm", "attributes": "note=firm"},
-                     lambda r: any(f.kind == "splenomegaly" for f in r.findings), id="finding"),
-        pytest.param("medications", {"drug": "prednisolone", "route": "oral", "start": "2024-01-11", "amount": "1",
-                                     "unit": "mg/kg", "frequency": "daily"},
-                     lambda r: any(m.drug == "prednisolone" for m in r.medications), id="medication"),
-        pytest.param("episodes", {"kind": "flare", "start": "2024-01-12", "features": ["arthritis", "fever"],
-                                  "max_temperature_c": "39.1"},
-                     lambda r: any(e.features == ("arthritis", "fever") for e in r.episodes), id="episode"),
-        pytest.param("adverse-events", {"term": "pneumonia", "onset": "2024-01-15", "serious": ["hospitalisation"],
-                                        "relatedness": "possible", "outcome": "recovering", "drug": "anakinra"},
-                     lambda r: any(a.serious for a in r.adverse_events), id="adverse-event"),
+        pytest.param(
+            "diagnoses",
+            {"condition": "mas", "status": "suspected", "onset": "2024-01-11"},
+            lambda r: any(d.condition == "mas" for d in r.diagnoses),
+            id="diagnosis",
+        ),
+        pytest.param(
+            "findings",
+            {
+                "kind": "splenomegaly",
+                "present": "yes",
+                "start": "2024-01-11",
+                "value": "3",
+                "unit": "cm",
+                "attributes": "note=firm",
+            },
+            lambda r: any(f.kind == "splenomegaly" for f in r.findings),
+            id="finding",
+        ),
+        pytest.param(
+            "medications",
+            {
+                "drug": "prednisolone",
+                "route": "oral",
+                "start": "2024-01-11",
+                "amount": "1",
+                "unit": "mg/kg",
+                "frequency": "daily",
+            },
+            lambda r: any(m.drug == "prednisolone" for m in r.medications),
+            id="medication",
+        ),
+        pytest.param(
+            "episodes",
+            {"kind": "flare", "start": "2024-01-12", "features": ["arthritis", "fever"], "max_temperature_c": "39.1"},
+            lambda r: any(e.features == ("arthritis", "fever") for e in r.episodes),
+            id="episode",
+        ),
+        pytest.param(
+            "adverse-events",
+            {
+                "term": "pneumonia",
+                "onset": "2024-01-15",
+                "serious": ["hospitalisation"],
+                "relatedness": "possible",
+                "outcome": "recovering",
+                "drug": "anakinra",
+            },
+            lambda r: any(a.serious for a in r.adverse_events),
+            id="adverse-event",
+        ),
     ],
 )
-def test_each_item_form_adds_edits_and_deletes(world: World, section: str, values: dict[str, object],
-                                               item_check: object) -> None:
+def test_each_item_form_adds_edits_and_deletes(
+    world: World, section: str, values: dict[str, object], item_check: object
+) -> None:
     client = world.client("dataentry")
     form = client.get(f"/patients/pa-1/{section}/new").text
     response = client.form(f"/patients/pa-1/{section}/new", {**values, "version": version_in(form)})
@@ -187,12 +270,14 @@ def test_each_item_form_adds_edits_and_deletes(world: World, section: str, value
     record, version = record_of(world)
     assert item_check(record)  # type: ignore[operator]
     attribute = section.replace("-", "_")
-    new_id = [x.id for x in getattr(record, attribute)][-1] if section != "medications" else next(
-        m.id for m in record.medications if m.drug == "prednisolone")
+    new_id = (
+        [x.id for x in getattr(record, attribute)][-1]
+        if section != "medications"
+        else next(m.id for m in record.medications if m.drug == "prednisolone")
+    )
     edit = client.get(f"/patients/pa-1/{section}/{new_id}/edit")
     assert edit.status_code == 200
-    assert client.form(f"/patients/pa-1/{section}/{new_id}/edit", {**values, "version": version}
-                       ).status_code == 303
+    assert client.form(f"/patients/pa-1/{section}/{new_id}/edit", {**values, "version": version}).status_code == 303
     record, version = record_of(world)
     assert client.form(f"/patients/pa-1/{section}/{new_id}/delete", {"version": version}).status_code == 303
     record, _ = record_of(world)
@@ -204,9 +289,17 @@ def test_each_item_form_adds_edits_and_deletes(world: World, section: str, value
 def test_an_unresolved_serious_adverse_event_is_flagged(world: World) -> None:
     client = world.client("dataentry")
     form = client.get("/patients/pa-1/adverse-events/new").text
-    client.form("/patients/pa-1/adverse-events/new", {"term": "sepsis", "onset": "2024-01-15", "serious":
-                                                       ["life_threatening"], "relatedness": "possible",
-                                                       "outcome": "not_recovered", "version": version_in(form)})
+    client.form(
+        "/patients/pa-1/adverse-events/new",
+        {
+            "term": "sepsis",
+            "onset": "2024-01-15",
+            "serious": ["life_threatening"],
+            "relatedness": "possible",
+            "outcome": "not_recovered",
+            "version": version_in(form),
+        },
+    )
     assert 'data-badge="serious_ae"' in client.get("/patients").text
 
 

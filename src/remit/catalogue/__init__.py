@@ -77,9 +77,7 @@ def applicable(record: PatientRecord) -> tuple[Criterion, ...]:
     return tuple(c for c in INSTRUMENTS.values() if not c.applies_to or conditions & set(c.applies_to))
 
 
-def evaluate_all(
-    record: PatientRecord, index_date: date, *, baseline_date: date | None = None
-) -> tuple[Result, ...]:
+def evaluate_all(record: PatientRecord, index_date: date, *, baseline_date: date | None = None) -> tuple[Result, ...]:
     """Every applicable instrument as of ``index_date``. Response definitions
     that need a baseline are included only when ``baseline_date`` is given."""
     return tuple(

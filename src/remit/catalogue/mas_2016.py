@@ -37,15 +37,19 @@ CRITERION = ast.Criterion(
         f"Look-back windows are remit's choice: labs and fever within {LAB_DAYS} days up to the index date.",
     ),
     rule=b.all_of(
-        "rule", "Febrile, known or suspected sJIA, ferritin > 684 ng/mL and ≥ 2 of 4 laboratory items",
+        "rule",
+        "Febrile, known or suspected sJIA, ferritin > 684 ng/mL and ≥ 2 of 4 laboratory items",
         b.finding("febrile", "fever", days=LAB_DAYS, label="Febrile"),
         b.any_of(
-            "sjia", "Known or suspected systemic JIA",
+            "sjia",
+            "Known or suspected systemic JIA",
             ast.HasCondition("sjia.diagnosis", "sJIA diagnosis recorded", "sjia"),
         ),
         b.lab("ferritin", "ferritin", ">", 684, "ng/mL", days=LAB_DAYS),
         b.at_least(
-            "labs", "At least 2 of 4 laboratory items", 2,
+            "labs",
+            "At least 2 of 4 laboratory items",
+            2,
             b.lab("platelets", "platelets", "<=", 181, "10*9/L", days=LAB_DAYS),
             b.lab("ast", "ast", ">", 48, "U/L", days=LAB_DAYS),
             b.lab("triglycerides", "triglycerides", ">", 156, "mg/dL", days=LAB_DAYS),

@@ -32,17 +32,23 @@ def report(
     ] = "anakinra-2021",
     database: Annotated[
         str | None,
-        typer.Option("--database", metavar="URL", help="Read the patients of this database (default: the global "
-                     "--database or REMIT_DATABASE_URL)."),
+        typer.Option(
+            "--database",
+            metavar="URL",
+            help="Read the patients of this database (default: the global --database or REMIT_DATABASE_URL).",
+        ),
     ] = None,
     cases: Annotated[
         Path | None,
-        typer.Option("--cases", metavar="DIR", help="Read case files (*.yaml, *.yml, *.json) from DIR instead of a "
-                     "database."),
+        typer.Option(
+            "--cases", metavar="DIR", help="Read case files (*.yaml, *.yml, *.json) from DIR instead of a database."
+        ),
     ] = None,
     course_figures: Annotated[
-        str, typer.Option("--course-figures", metavar="all|none|ID,...",
-                          help="Which members get a treatment-course figure.")
+        str,
+        typer.Option(
+            "--course-figures", metavar="all|none|ID,...", help="Which members get a treatment-course figure."
+        ),
     ] = "all",
     on: Annotated[
         str | None, typer.Option("--date", metavar="YYYY-MM-DD", help="Date printed in the report (default: today).")
@@ -55,14 +61,15 @@ def report(
     cohort, derives each member's outcomes at months 3 and 12 and fits the tables.
     Two runs on the same data give the same files apart from the date.
     """
-    from remit.stats.report import build_report, write_report  # noqa: PLC0415 - scipy, lifelines, matplotlib load
+    from remit.stats.report import build_report, write_report
     # only when a report is made, not on every `remit` command
 
     definition = get_cohort(cohort)
     generated = _date(on)
     out_console = console()
-    with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  console=out_console) as progress:
+    with Progress(
+        TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(), console=out_console
+    ) as progress:
         if cases is not None:
             records = _from_cases(cases, progress)
             source = f"case files: {cases.name}"
@@ -79,8 +86,11 @@ def report(
                 tasks[stage] = progress.add_task(stage, total=total)
             progress.update(tasks[stage], completed=done, total=total)
 
-        figures = course_figures if course_figures in ("all", "none") else [
-            p.strip() for p in course_figures.split(",") if p.strip()]
+        figures = (
+            course_figures
+            if course_figures in ("all", "none")
+            else [p.strip() for p in course_figures.split(",") if p.strip()]
+        )
         built = build_report(records, definition, course_figures=figures, source=source, progress=tick)
         if not built.analysis.selection.members:
             steps = "; ".join(f"{s.rule} removed {s.removed}" for s in built.analysis.selection.attrition)
@@ -89,8 +99,12 @@ def report(
         paths = write_report(built, out, generated=generated)
         progress.update(writing, completed=1)
     members = len(built.analysis.selection.members)
-    out_console.print(f"report of {members} patient(s) (cohort {cohort}) written to {out}: "
-                      f"{len(paths)} files, open {out / 'report.html'}", soft_wrap=True, markup=False)
+    out_console.print(
+        f"report of {members} patient(s) (cohort {cohort}) written to {out}: "
+        f"{len(paths)} files, open {out / 'report.html'}",
+        soft_wrap=True,
+        markup=False,
+    )
 
 
 def _date(text: str | None) -> date:

@@ -89,15 +89,24 @@ class Cohort:
         def record_step(rule: str, label: str, before: int, kept: list[_Candidate], removed: list[str]) -> None:
             for pid in removed:
                 excluded[pid] = rule
-            exceptions = tuple(sorted(c.record.patient.id for c in kept if rule == "min_follow_up"
-                                      and not self._followed_long_enough(c)))
-            steps.append(AttritionStep(rule, label, before, len(removed), len(kept), tuple(sorted(removed)),
-                                       exceptions))
+            exceptions = tuple(
+                sorted(
+                    c.record.patient.id for c in kept if rule == "min_follow_up" and not self._followed_long_enough(c)
+                )
+            )
+            steps.append(
+                AttritionStep(rule, label, before, len(removed), len(kept), tuple(sorted(removed)), exceptions)
+            )
 
         found = [(r, self._index_event(r)) for r in pool]
         candidates = [c for _, c in found if c is not None]
-        record_step("index_event", f"a course of {self.index_drug} is recorded", len(pool), candidates,
-                    [r.patient.id for r, c in found if c is None])
+        record_step(
+            "index_event",
+            f"a course of {self.index_drug} is recorded",
+            len(pool),
+            candidates,
+            [r.patient.id for r, c in found if c is None],
+        )
         for rule, label, test in self._rules():
             judged = [(c, test(c)) for c in candidates]
             before = len(candidates)
@@ -122,8 +131,9 @@ class Cohort:
         if self.diagnoses:
             rules.append(("diagnosis", "diagnosis one of " + ", ".join(self.diagnoses), self._diagnosed))
         if self.min_exposure_months > 0:
-            rules.append(("min_exposure", f"{self.index_drug} for at least {self.min_exposure_months:g} month(s)",
-                          self._exposed))
+            rules.append(
+                ("min_exposure", f"{self.index_drug} for at least {self.min_exposure_months:g} month(s)", self._exposed)
+            )
         if self.min_follow_up_months > 0:
             label = f"follow-up of at least {self.min_follow_up_months:g} months"
             if self.keep_deaths:
@@ -154,8 +164,10 @@ class Cohort:
     def diagnosis_of(self, record: PatientRecord, course: MedicationCourse) -> str | None:
         """The member's diagnosis: the index course's indication if allowed, else the first allowed one recorded."""
         allowed = self.diagnoses
-        if course.indication is not None and record.has_condition(course.indication) and (
-            not allowed or course.indication in allowed
+        if (
+            course.indication is not None
+            and record.has_condition(course.indication)
+            and (not allowed or course.indication in allowed)
         ):
             return course.indication
         if not allowed:
@@ -193,8 +205,11 @@ def _coverage_end(record: PatientRecord) -> date | None:
 
 def death_date(record: PatientRecord) -> date | None:
     """The onset of the first adverse event recording a death (seriousness 'death' or a fatal outcome)."""
-    deaths = [a.onset for a in record.adverse_events
-              if SeriousCriterion.DEATH in a.serious_criteria or a.outcome is AdverseEventOutcome.FATAL]
+    deaths = [
+        a.onset
+        for a in record.adverse_events
+        if SeriousCriterion.DEATH in a.serious_criteria or a.outcome is AdverseEventOutcome.FATAL
+    ]
     return min(deaths) if deaths else None
 
 
@@ -250,17 +265,25 @@ class CohortSelection:
     @property
     def summary(self) -> pd.DataFrame:
         """The attrition table: one row per rule, in order."""
-        import pandas as pd  # noqa: PLC0415 - the selection itself needs no pandas
+        import pandas as pd
 
         rows = [
-            {"rule": s.rule, "description": s.label, "before": s.before, "removed": s.removed, "after": s.after,
-             "removed_patients": " ".join(s.removed_ids),
-             "note": f"kept after death before the minimum: {' '.join(s.kept_by_exception)}"
-             if s.kept_by_exception else ""}
+            {
+                "rule": s.rule,
+                "description": s.label,
+                "before": s.before,
+                "removed": s.removed,
+                "after": s.after,
+                "removed_patients": " ".join(s.removed_ids),
+                "note": f"kept after death before the minimum: {' '.join(s.kept_by_exception)}"
+                if s.kept_by_exception
+                else "",
+            }
             for s in self.attrition
         ]
-        return pd.DataFrame(rows, columns=["rule", "description", "before", "removed", "after", "removed_patients",
-                                           "note"])
+        return pd.DataFrame(
+            rows, columns=["rule", "description", "before", "removed", "after", "removed_patients", "note"]
+        )
 
     def member(self, patient_id: str) -> Member:
         for m in self.members:

@@ -112,8 +112,9 @@ SAID_INACTIVE = ast.Criterion(
     ),
 )
 
-_AIDAI_30 = ast.DiarySum("aidai", "AIDAI (sum of 12 diary items over the 30 days before the visit)", AIDAI_ITEMS,
-                         _DIARY_MONTH)
+_AIDAI_30 = ast.DiarySum(
+    "aidai", "AIDAI (sum of 12 diary items over the 30 days before the visit)", AIDAI_ITEMS, _DIARY_MONTH
+)
 
 AIDAI_BEFORE_VISIT = ast.Criterion(
     id="aidai_before_visit",
@@ -166,8 +167,9 @@ CRP_NORMAL = ast.Criterion(
         "(the crp_normal item of wallace_cid_2004, on the day only). Used for 'time to CRP normalisation': the "
         "first CRP after the start of the index drug for which this is TRUE."
     ),
-    rule=b.within_reference("rule", "crp", days=0, side=ast.Side.UPPER,
-                            label="CRP within the laboratory's normal limits on the day"),
+    rule=b.within_reference(
+        "rule", "crp", days=0, side=ast.Side.UPPER, label="CRP within the laboratory's normal limits on the day"
+    ),
 )
 
 BIOLOGIC_DRUGS: tuple[str, ...] = tuple(sorted(d.id for d in DRUGS.values() if d.biologic))
@@ -206,6 +208,13 @@ ARTHRITIS = ast.Criterion(
     rule=b.finding("rule", "arthritis", days=0, label="Arthritis on the day"),
 )
 
-DEFINITIONS: tuple[ast.Criterion, ...] = (SAID_INACTIVE, ATTACKS_3M, AIDAI_BEFORE_VISIT, AFEBRILE, CRP_NORMAL,
-                                          ON_BIOLOGIC, ARTHRITIS)
+DEFINITIONS: tuple[ast.Criterion, ...] = (
+    SAID_INACTIVE,
+    ATTACKS_3M,
+    AIDAI_BEFORE_VISIT,
+    AFEBRILE,
+    CRP_NORMAL,
+    ON_BIOLOGIC,
+    ARTHRITIS,
+)
 """The outcome definitions of this module, for provenance and the static checks."""

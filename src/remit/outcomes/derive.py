@@ -84,15 +84,26 @@ class OutcomeParameters:
     def definitions(self) -> tuple[ast.Criterion, ...]:
         """Every definition the derivation evaluates, without repeats."""
         found: dict[str, ast.Criterion] = {}
-        for d in (self.sjia.complete, self.sjia.measure, self.said.complete, self.said.measure, ON_BIOLOGIC,
-                  AFEBRILE, CRP_NORMAL):
+        for d in (
+            self.sjia.complete,
+            self.sjia.measure,
+            self.said.complete,
+            self.said.measure,
+            ON_BIOLOGIC,
+            AFEBRILE,
+            CRP_NORMAL,
+        ):
             found.setdefault(d.id, d)
         return tuple(found.values())
 
     def to_dict(self) -> dict[str, Any]:
         def rule(r: GroupRule) -> dict[str, str]:
-            return {"complete": r.complete.id, "complete_hash": content_hash(r.complete),
-                    "measure": r.measure.id, "measure_hash": content_hash(r.measure)}
+            return {
+                "complete": r.complete.id,
+                "complete_hash": content_hash(r.complete),
+                "measure": r.measure.id,
+                "measure_hash": content_hash(r.measure),
+            }
 
         return {
             "time_points_months": list(self.time_points),
@@ -176,8 +187,9 @@ def derive(member: Member, params: OutcomeParameters | None = None) -> PatientOu
     rule = p.rule_for(member.group)
     visits = assessments(record)
     switch = _switch(record, member)
-    timepoints = tuple(_timepoint(record, member, rule, p, month=month, visits=visits, switch=switch)
-                       for month in p.time_points)
+    timepoints = tuple(
+        _timepoint(record, member, rule, p, month=month, visits=visits, switch=switch) for month in p.time_points
+    )
     coverage = record.coverage()
     end = course.stop or (coverage[1] if coverage else member.index_date)
     stopped = course.stop is not None and (coverage is None or course.stop <= coverage[1])
@@ -211,8 +223,9 @@ def assessments(record: PatientRecord) -> list[date]:
     return sorted({o.date for o in record.values("physician_global") if o.date in visits})
 
 
-def time_point(record: PatientRecord, index_date: date, month: int, window_days: int,
-               visits: list[date] | None = None) -> tuple[date, date, date | None, str]:
+def time_point(
+    record: PatientRecord, index_date: date, month: int, window_days: int, visits: list[date] | None = None
+) -> tuple[date, date, date | None, str]:
     """(nominal date, T, the assessment at T or None, how it was found).
 
     The scheduled visit of that month (encounter ``kind: scheduled`` with
@@ -224,46 +237,73 @@ def time_point(record: PatientRecord, index_date: date, month: int, window_days:
     scheduled = sorted(e.date for e in record.encounters if e.kind is EncounterKind.SCHEDULED and e.month == month)
     if scheduled:
         return nominal, scheduled[0], scheduled[0], "scheduled visit"
-    found = [d for d in (visits if visits is not None else assessments(record))
-             if abs((d - nominal).days) <= window_days]
+    found = [
+        d for d in (visits if visits is not None else assessments(record)) if abs((d - nominal).days) <= window_days
+    ]
     if found:
         nearest = min(found, key=lambda d: (abs((d - nominal).days), d))
         return nominal, nearest, nearest, "nearest assessment"
     return nominal, nominal, None, "no assessment"
 
 
-def _timepoint(record: PatientRecord, member: Member, rule: GroupRule, p: OutcomeParameters, *, month: int,
-               visits: list[date], switch: Switch | None) -> TimepointOutcome:
+def _timepoint(
+    record: PatientRecord,
+    member: Member,
+    rule: GroupRule,
+    p: OutcomeParameters,
+    *,
+    month: int,
+    visits: list[date],
+    switch: Switch | None,
+) -> TimepointOutcome:
     course = member.index_course
     nominal, when, visit, how = time_point(record, member.index_date, month, p.visit_window_days, visits)
     day = visit
-    carried = (p.carry_forward_on_inefficacy and course.stop_reason is StopReason.INEFFICACY
-               and course.stop is not None and course.stop < when)
+    carried = (
+        p.carry_forward_on_inefficacy
+        and course.stop_reason is StopReason.INEFFICACY
+        and course.stop is not None
+        and course.stop < when
+    )
     prefix = ""
     if carried:
         assert course.stop is not None
         before = [d for d in visits if d <= course.stop]
         day = before[-1] if before else None
         how = "carried forward (switch for inefficacy)"
-        prefix = (f"{course.drug} stopped for inefficacy on {course.stop.isoformat()}, before month {month}: the "
-                  f"response is that of the last assessment on or before the stop"
-                  + (f" ({day.isoformat()}). " if day else " (none recorded). "))
+        prefix = (
+            f"{course.drug} stopped for inefficacy on {course.stop.isoformat()}, before month {month}: the "
+            f"response is that of the last assessment on or before the stop"
+            + (f" ({day.isoformat()}). " if day else " (none recorded). ")
+        )
     if day is None:
-        response = Derived(Response.NOT_ASSESSED, Explanation(
-            prefix + f"no assessment for month {month} (nominal {nominal.isoformat()}, window ±{p.visit_window_days} "
-            "days)", (course_evidence(course),)))
+        response = Derived(
+            Response.NOT_ASSESSED,
+            Explanation(
+                prefix
+                + f"no assessment for month {month} (nominal {nominal.isoformat()}, window ±{p.visit_window_days} "
+                "days)",
+                (course_evidence(course),),
+            ),
+        )
     else:
         response = _response(record, rule, member.index_date, day, p=p, prefix=prefix)
-    on_drug = Derived(course.active_on(when), Explanation(
-        f"{course.drug} {'active' if course.active_on(when) else 'not active'} on {when.isoformat()}",
-        (course_evidence(course),)))
+    on_drug = Derived(
+        course.active_on(when),
+        Explanation(
+            f"{course.drug} {'active' if course.active_on(when) else 'not active'} on {when.isoformat()}",
+            (course_evidence(course),),
+        ),
+    )
     switched = switch if switch is not None and switch.stop < when else None
-    return TimepointOutcome(month, nominal, when, visit, day, how, response,
-                            _remission(record, course, when, response), on_drug, switched)
+    return TimepointOutcome(
+        month, nominal, when, visit, day, how, response, _remission(record, course, when, response), on_drug, switched
+    )
 
 
-def _response(record: PatientRecord, rule: GroupRule, index_date: date, day: date, *, p: OutcomeParameters,
-              prefix: str) -> Derived[Response]:
+def _response(
+    record: PatientRecord, rule: GroupRule, index_date: date, day: date, *, p: OutcomeParameters, prefix: str
+) -> Derived[Response]:
     complete = evaluate(rule.complete, record, day)
     uses = [InstrumentUse.of(complete)]
     evidence = list(complete.outcome.all_evidence())
@@ -271,15 +311,18 @@ def _response(record: PatientRecord, rule: GroupRule, index_date: date, day: dat
     if complete.truth is Truth.TRUE:
         text = f"{prefix}{name} met at the assessment of {day.isoformat()}: complete response"
         return Derived(Response.COMPLETE, Explanation(text, unique(evidence), tuple(uses)))
-    improved, why, results = improvement(rule.measure, record, index_date, day, fraction=p.improvement,
-                                          decimals=p.score_decimals)
+    improved, why, results = improvement(
+        rule.measure, record, index_date, day, fraction=p.improvement, decimals=p.score_decimals
+    )
     uses += [InstrumentUse.of(r) for r in results]
     for r in results:
         evidence += list(r.outcome.all_evidence())
     if complete.truth is Truth.UNKNOWN:
         unknowns = "; ".join(complete.decisive_unknowns) or "unknown items"
-        text = (f"{prefix}{name} indeterminate at the assessment of {day.isoformat()} ({unknowns}); {why}: the "
-                "response cannot be decided")
+        text = (
+            f"{prefix}{name} indeterminate at the assessment of {day.isoformat()} ({unknowns}); {why}: the "
+            "response cannot be decided"
+        )
         return Derived(Response.INDETERMINATE, Explanation(text, unique(evidence), tuple(uses)))
     failed = "; ".join(_failed_items(complete)) or "see the instrument result"
     head = f"{prefix}{name} not met at the assessment of {day.isoformat()} (items not met: {failed}); {why}"
@@ -288,8 +331,9 @@ def _response(record: PatientRecord, rule: GroupRule, index_date: date, day: dat
     return Derived(verdict[improved], Explanation(f"{head}: {words[improved]}", unique(evidence), tuple(uses)))
 
 
-def improvement(measure: ast.Criterion, record: PatientRecord, baseline: date, day: date, *, fraction: float,
-                decimals: int = 6) -> tuple[Truth, str, tuple[Result, ...]]:
+def improvement(
+    measure: ast.Criterion, record: PatientRecord, baseline: date, day: date, *, fraction: float, decimals: int = 6
+) -> tuple[Truth, str, tuple[Result, ...]]:
     """Is the activity ``measure`` at ``day`` improved by strictly more than ``fraction`` of its value at ``baseline``?
 
     TRUE when ``current < (1 − fraction) × baseline`` for every value the (possibly
@@ -305,8 +349,7 @@ def improvement(measure: ast.Criterion, record: PatientRecord, baseline: date, d
     base = Interval(round(before.score.low, decimals), round(before.score.high, decimals))
     current = Interval(round(now.score.low, decimals), round(now.score.high, decimals))
     keep = 1 - fraction
-    shown = (f"{measure.id} {_show(current)} at {day.isoformat()} vs {_show(base)} at baseline "
-             f"{baseline.isoformat()}")
+    shown = f"{measure.id} {_show(current)} at {day.isoformat()} vs {_show(base)} at baseline {baseline.isoformat()}"
     if base.high <= 0:
         return Truth.FALSE, f"{shown}: nothing to improve from", results
     if current.high < round(keep * base.low, decimals):
@@ -333,8 +376,9 @@ def _failed_items(result: Result) -> list[str]:
     return [c.label for c in items if c.truth is Truth.FALSE]
 
 
-def _remission(record: PatientRecord, course: MedicationCourse, when: date,
-               response: Derived[Response]) -> Derived[Remission]:
+def _remission(
+    record: PatientRecord, course: MedicationCourse, when: date, response: Derived[Response]
+) -> Derived[Remission]:
     if response.value is not Response.COMPLETE:
         return Derived(Remission.NONE, Explanation(f"no complete response ({response.value.value})"))
     on = evaluate(ON_BIOLOGIC, record, when)
@@ -342,21 +386,44 @@ def _remission(record: PatientRecord, course: MedicationCourse, when: date,
     evidence = on.outcome.all_evidence()
     if on.truth is Truth.TRUE:
         drugs = ", ".join(e.text for e in evidence)
-        return Derived(Remission.ON, Explanation(f"complete response while on a biologic on {when.isoformat()} "
-                                                 f"({drugs}): remission on medication", evidence, uses))
+        return Derived(
+            Remission.ON,
+            Explanation(
+                f"complete response while on a biologic on {when.isoformat()} ({drugs}): remission on medication",
+                evidence,
+                uses,
+            ),
+        )
     if on.truth is Truth.UNKNOWN:
-        return Derived(Remission.INDETERMINATE, Explanation(
-            f"whether a biologic was taken on {when.isoformat()} is unknown (outside the record's coverage)",
-            evidence, uses))
+        return Derived(
+            Remission.INDETERMINATE,
+            Explanation(
+                f"whether a biologic was taken on {when.isoformat()} is unknown (outside the record's coverage)",
+                evidence,
+                uses,
+            ),
+        )
     stopped = course.stop_reason is StopReason.REMISSION and course.stop is not None and course.stop < when
     if stopped:
         assert course.stop is not None
-        return Derived(Remission.OFF, Explanation(
-            f"complete response with no biologic on {when.isoformat()}; {course.drug} stopped for remission on "
-            f"{course.stop.isoformat()}: remission off medication", (course_evidence(course),), uses))
-    return Derived(Remission.NONE, Explanation(
-        f"complete response with no biologic on {when.isoformat()}, but {course.drug} was not stopped for "
-        "remission: neither remission state of the design", (course_evidence(course),), uses))
+        return Derived(
+            Remission.OFF,
+            Explanation(
+                f"complete response with no biologic on {when.isoformat()}; {course.drug} stopped for remission on "
+                f"{course.stop.isoformat()}: remission off medication",
+                (course_evidence(course),),
+                uses,
+            ),
+        )
+    return Derived(
+        Remission.NONE,
+        Explanation(
+            f"complete response with no biologic on {when.isoformat()}, but {course.drug} was not stopped for "
+            "remission: neither remission state of the design",
+            (course_evidence(course),),
+            uses,
+        ),
+    )
 
 
 def _switch(record: PatientRecord, member: Member) -> Switch | None:
@@ -367,15 +434,24 @@ def _switch(record: PatientRecord, member: Member) -> Switch | None:
     successor = min(successors, key=lambda c: c.start) if successors else None
     reason = course.stop_reason.value if course.stop_reason else "unknown"
     evidence = [course_evidence(course)] + ([course_evidence(successor)] if successor else [])
-    text = (f"{course.drug} stopped on {course.stop.isoformat()} (day {(course.stop - course.start).days}) for "
-            f"{reason.replace('_', ' ')} and switched to {course.switched_to}"
-            + (f", started {successor.start.isoformat()}" if successor else " (no course of it recorded)"))
-    return Switch(course.switched_to, reason, course.stop, (course.stop - member.index_date).days,
-                  successor.id if successor else None, Explanation(text, tuple(evidence)))
+    text = (
+        f"{course.drug} stopped on {course.stop.isoformat()} (day {(course.stop - course.start).days}) for "
+        f"{reason.replace('_', ' ')} and switched to {course.switched_to}"
+        + (f", started {successor.start.isoformat()}" if successor else " (no course of it recorded)")
+    )
+    return Switch(
+        course.switched_to,
+        reason,
+        course.stop,
+        (course.stop - member.index_date).days,
+        successor.id if successor else None,
+        Explanation(text, tuple(evidence)),
+    )
 
 
-def _first_day(record: PatientRecord, member: Member, end: date, definition: ast.Criterion,
-               what: str) -> Derived[int | None]:
+def _first_day(
+    record: PatientRecord, member: Member, end: date, definition: ast.Criterion, what: str
+) -> Derived[int | None]:
     """Days from the index date to the first day after it, while on the index drug, on which
     ``definition`` is met; ``what`` is the finding kind or analyte whose recorded days are tried."""
     start = member.index_date
@@ -383,9 +459,14 @@ def _first_day(record: PatientRecord, member: Member, end: date, definition: ast
     if what == "fever":
         at_start = evaluate(definition, record, start)
         if at_start.truth is not Truth.FALSE:
-            return Derived(None, Explanation(f"not recorded febrile on {start.isoformat()} (the start of "
-                                             f"{member.index_course.drug})", at_start.outcome.all_evidence(),
-                                             (InstrumentUse.of(at_start),)))
+            return Derived(
+                None,
+                Explanation(
+                    f"not recorded febrile on {start.isoformat()} (the start of {member.index_course.drug})",
+                    at_start.outcome.all_evidence(),
+                    (InstrumentUse.of(at_start),),
+                ),
+            )
         days = sorted({f.start for f in record.findings_of("fever", first, end) if f.start >= first})
     else:
         days = sorted({o.date for o in record.values(what, first, end)})
@@ -393,17 +474,27 @@ def _first_day(record: PatientRecord, member: Member, end: date, definition: ast
         result = evaluate(definition, record, day)
         if result.truth is Truth.TRUE:
             n = (day - start).days
-            return Derived(n, Explanation(
-                f"{definition.id} first met on {day.isoformat()}, day {n} of {member.index_course.drug}",
-                result.outcome.all_evidence(), (InstrumentUse.of(result),)))
-    return Derived(None, Explanation(
-        f"{definition.id} not met on any of the {len(days)} day(s) with {what} recorded while on "
-        f"{member.index_course.drug} ({first.isoformat()}..{end.isoformat()})",
-        (course_evidence(member.index_course),)))
+            return Derived(
+                n,
+                Explanation(
+                    f"{definition.id} first met on {day.isoformat()}, day {n} of {member.index_course.drug}",
+                    result.outcome.all_evidence(),
+                    (InstrumentUse.of(result),),
+                ),
+            )
+    return Derived(
+        None,
+        Explanation(
+            f"{definition.id} not met on any of the {len(days)} day(s) with {what} recorded while on "
+            f"{member.index_course.drug} ({first.isoformat()}..{end.isoformat()})",
+            (course_evidence(member.index_course),),
+        ),
+    )
 
 
-def _adverse_events(record: PatientRecord, member: Member, end: date) -> tuple[
-        Derived[tuple[AdverseEvent, ...]], Derived[tuple[AdverseEvent, ...]], Derived[tuple[AdverseEvent, ...]]]:
+def _adverse_events(
+    record: PatientRecord, member: Member, end: date
+) -> tuple[Derived[tuple[AdverseEvent, ...]], Derived[tuple[AdverseEvent, ...]], Derived[tuple[AdverseEvent, ...]]]:
     """Treatment-emergent (onset from the first dose to the end of the treatment period), the serious ones
     among them, and every serious adverse event after the index date (whatever the treatment)."""
     start, drug = member.index_date, member.index_course.drug

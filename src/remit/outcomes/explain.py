@@ -80,8 +80,10 @@ class Explanation:
         return {
             "text": self.text,
             "instruments": [i.to_dict() for i in self.instruments],
-            "evidence": [{"kind": e.kind, "ref": e.ref, "date": e.date.isoformat() if e.date else None,
-                          "text": e.text} for e in self.evidence],
+            "evidence": [
+                {"kind": e.kind, "ref": e.ref, "date": e.date.isoformat() if e.date else None, "text": e.text}
+                for e in self.evidence
+            ],
         }
 
 
@@ -97,8 +99,9 @@ def course_evidence(course: MedicationCourse) -> Evidence:
     stop = course.stop.isoformat() if course.stop else "ongoing"
     reason = f", stopped for {course.stop_reason.value}" if course.stop_reason else ""
     switched = f", switched to {course.switched_to}" if course.switched_to else ""
-    return Evidence("medication", course.id, course.start,
-                    f"{course.drug} {course.start.isoformat()}..{stop}{reason}{switched}")
+    return Evidence(
+        "medication", course.id, course.start, f"{course.drug} {course.start.isoformat()}..{stop}{reason}{switched}"
+    )
 
 
 def observation_evidence(obs: Observation) -> Evidence:
@@ -106,16 +109,28 @@ def observation_evidence(obs: Observation) -> Evidence:
     m = obs.measurement
     spec = analyte_spec(m.analyte)
     canonical = None if m.interval.is_unbounded else f"{m.interval.describe()} {spec.canonical_unit}"
-    return Evidence("observation", obs.id, obs.date, f"{spec.name} {m.describe()} on {obs.date.isoformat()}",
-                    analyte=m.analyte, value=m.text, unit=m.unit, canonical=canonical)
+    return Evidence(
+        "observation",
+        obs.id,
+        obs.date,
+        f"{spec.name} {m.describe()} on {obs.date.isoformat()}",
+        analyte=m.analyte,
+        value=m.text,
+        unit=m.unit,
+        canonical=canonical,
+    )
 
 
 def adverse_event_evidence(event: AdverseEvent) -> Evidence:
     serious = f", serious ({', '.join(sorted(c.value for c in event.serious_criteria))})" if event.serious else ""
     drug = f", suspected drug {event.drug}" if event.drug else ""
-    return Evidence("adverse_event", event.id, event.onset,
-                    f"{event.term} from {event.onset.isoformat()}{serious}{drug}, relatedness "
-                    f"{event.relatedness.value}, outcome {event.outcome.value}")
+    return Evidence(
+        "adverse_event",
+        event.id,
+        event.onset,
+        f"{event.term} from {event.onset.isoformat()}{serious}{drug}, relatedness "
+        f"{event.relatedness.value}, outcome {event.outcome.value}",
+    )
 
 
 def unique(evidence: list[Evidence] | tuple[Evidence, ...]) -> tuple[Evidence, ...]:

@@ -42,19 +42,24 @@ def _lab(name: str, label: str | None = None) -> Measure:
     return Measure(name, label or spec.name, spec.canonical_unit, analyte=name)
 
 
-MEASURES: Mapping[str, Measure] = MappingProxyType({m.name: m for m in (
-    Measure("aidai", "AIDAI (30 days before the visit)", "points", definition=AIDAI_BEFORE_VISIT),
-    _lab("crp", "C-reactive protein"),
-    _lab("esr", "Erythrocyte sedimentation rate"),
-    _lab("platelets", "Platelet count"),
-    _lab("ferritin", "Ferritin"),
-    _lab("haemoglobin", "Haemoglobin"),
-    _lab("wbc", "White blood cell count"),
-    _lab("physician_global", "Physician's global assessment (0-10)"),
-    _lab("patient_global", "Patient's global assessment (0-10)"),
-    _lab("active_joint_count", "Active joint count"),
-    Measure("arthritis", "Presence of arthritis", "yes/no", definition=ARTHRITIS, binary=True),
-)})
+MEASURES: Mapping[str, Measure] = MappingProxyType(
+    {
+        m.name: m
+        for m in (
+            Measure("aidai", "AIDAI (30 days before the visit)", "points", definition=AIDAI_BEFORE_VISIT),
+            _lab("crp", "C-reactive protein"),
+            _lab("esr", "Erythrocyte sedimentation rate"),
+            _lab("platelets", "Platelet count"),
+            _lab("ferritin", "Ferritin"),
+            _lab("haemoglobin", "Haemoglobin"),
+            _lab("wbc", "White blood cell count"),
+            _lab("physician_global", "Physician's global assessment (0-10)"),
+            _lab("patient_global", "Patient's global assessment (0-10)"),
+            _lab("active_joint_count", "Active joint count"),
+            Measure("arthritis", "Presence of arthritis", "yes/no", definition=ARTHRITIS, binary=True),
+        )
+    }
+)
 
 
 def measure(name: str) -> Measure:
@@ -72,8 +77,11 @@ def measure_at(record: PatientRecord, spec: Measure, day: date) -> Derived[float
             return Derived(None, Explanation(f"no {spec.analyte} recorded on {day.isoformat()}"))
         obs = rows[-1]
         value = obs.measurement.value
-        text = (f"{spec.analyte} {obs.measurement.describe()} on {day.isoformat()}" if value is not None else
-                f"{spec.analyte} {obs.measurement.describe()} on {day.isoformat()} is not an exact number")
+        text = (
+            f"{spec.analyte} {obs.measurement.describe()} on {day.isoformat()}"
+            if value is not None
+            else f"{spec.analyte} {obs.measurement.describe()} on {day.isoformat()} is not an exact number"
+        )
         return Derived(value, Explanation(text, (observation_evidence(obs),)))
     assert spec.definition is not None, "a measure is an analyte or a definition"
     result = evaluate(spec.definition, record, day)
@@ -81,8 +89,10 @@ def measure_at(record: PatientRecord, spec: Measure, day: date) -> Derived[float
     evidence = result.outcome.all_evidence()
     if spec.binary:
         numbers = {Truth.TRUE: 1.0, Truth.FALSE: 0.0, Truth.UNKNOWN: None}
-        return Derived(numbers[result.truth], Explanation(f"{spec.definition.id} {result.status} on {day.isoformat()}",
-                                                          evidence, use))
+        return Derived(
+            numbers[result.truth],
+            Explanation(f"{spec.definition.id} {result.status} on {day.isoformat()}", evidence, use),
+        )
     score = result.score
     if score is None or not score.is_point:
         shown = "not available" if score is None else f"only bounded ({score.describe()})"

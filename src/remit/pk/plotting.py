@@ -15,7 +15,7 @@ from remit.pk.simulation import Simulation
 def plot(result: Simulation, ax: Any = None, *, title: str | None = None) -> Any:
     """Draw ``result`` on ``ax`` (a new figure if None) and return the axes."""
     if ax is None:
-        from matplotlib.figure import Figure  # noqa: PLC0415 - matplotlib loads only when a plot is drawn
+        from matplotlib.figure import Figure
 
         ax = Figure(figsize=(8, 4.5), layout="constrained").subplots()
     days = result.times_h / 24

@@ -51,7 +51,7 @@ def create_table(con: Any, name: str, table: pa.Table) -> ir.Table:
         return con.table(name)
     # ibis 12 emits an empty "DROP TABLE IF EXISTS" on PostgreSQL (for
     # overwrite and drop_table alike): drop by hand, create typed, then insert.
-    con.raw_sql(f'DROP TABLE IF EXISTS "{name}"').close()  # noqa: S608 - remit's own table names
+    con.raw_sql(f'DROP TABLE IF EXISTS "{name}"').close()
     created = con.create_table(name, schema=ibis.Schema.from_pyarrow(table.schema))
     if table.num_rows:
         con.insert(name, ibis.memtable(table))

@@ -215,8 +215,9 @@ def _percent_change(cur: V, ref: V) -> V:
     corners = []
     for c in (cur.low, cur.high):
         for r in (ref.low, ref.high):
-            corners.append(_cases((r.isinf() & c.isinf(), _NULL_FLOAT), (r.isinf(), _lit(-100.0)),
-                                  else_=(c - r) / r * 100))
+            corners.append(
+                _cases((r.isinf() & c.isinf(), _NULL_FLOAT), (r.isinf(), _lit(-100.0)), else_=(c - r) / r * 100)
+            )
     low = _round(ibis.least(*corners))
     high = _round(ibis.greatest(*corners))
     unknown = cur.low.isnull() | ref.low.isnull()

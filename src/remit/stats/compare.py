@@ -70,14 +70,25 @@ class PairedComparison:
                 test = wilcoxon_signed_rank(before, after)
                 normality = shapiro_wilk([a - b for a, b in zip(after, before, strict=True)])
                 spec = measure(name)
-                rows.append({
-                    "group": group, "measure": name, "label": spec.label, "unit": spec.unit, "n": len(before),
-                    "missing": len(part) - len(both),
-                    **_describe("before", before, self.decimals), **_describe("after", after, self.decimals),
-                    "statistic": test.statistic, "p_value": test.p_value, "p": p_value(test.p_value),
-                    "test": test.test, "shapiro_w": normality.statistic, "shapiro_p": normality.p_value,
-                    "note": "; ".join(x for x in (test.note, normality.note) if x),
-                })
+                rows.append(
+                    {
+                        "group": group,
+                        "measure": name,
+                        "label": spec.label,
+                        "unit": spec.unit,
+                        "n": len(before),
+                        "missing": len(part) - len(both),
+                        **_describe("before", before, self.decimals),
+                        **_describe("after", after, self.decimals),
+                        "statistic": test.statistic,
+                        "p_value": test.p_value,
+                        "p": p_value(test.p_value),
+                        "test": test.test,
+                        "shapiro_w": normality.statistic,
+                        "shapiro_p": normality.p_value,
+                        "note": "; ".join(x for x in (test.note, normality.note) if x),
+                    }
+                )
         self.results_ = pd.DataFrame(rows)
         self.notes_: tuple[str, ...] = (
             "Before = the baseline visit (start of the index drug); after = the assessment of the last time point "
@@ -95,8 +106,20 @@ class PairedComparison:
 
     @property
     def summary(self) -> pd.DataFrame:
-        columns = ["group", "label", "unit", "n", "before_mean_sd", "after_mean_sd", "before_median_iqr",
-                   "after_median_iqr", "p", "test", "shapiro_p", "note"]
+        columns = [
+            "group",
+            "label",
+            "unit",
+            "n",
+            "before_mean_sd",
+            "after_mean_sd",
+            "before_median_iqr",
+            "after_median_iqr",
+            "p",
+            "test",
+            "shapiro_p",
+            "note",
+        ]
         table = self.results_[columns].copy()
         table["shapiro_p"] = table["shapiro_p"].map(p_value)
         return table
@@ -110,8 +133,9 @@ class ResponderComparison:
     U; yes/no measures: Fisher's exact test on the 2×2 table.
     """
 
-    def __init__(self, measures: Mapping[str, Sequence[str]] = TABLE3_MEASURES, *, month: int = 12,
-                 decimals: int = 1) -> None:
+    def __init__(
+        self, measures: Mapping[str, Sequence[str]] = TABLE3_MEASURES, *, month: int = 12, decimals: int = 1
+    ) -> None:
         self.measures = {g: tuple(m) for g, m in measures.items()}
         self.month = month
         self.decimals = decimals
@@ -127,20 +151,33 @@ class ResponderComparison:
                 yes = _numbers(part[part["responder"]]["value"])
                 no = _numbers(part[~part["responder"].astype(bool)]["value"])
                 spec = measure(name)
-                row: dict[str, object] = {"group": group, "measure": name, "label": spec.label, "unit": spec.unit,
-                                          "n_complete": n_yes, "n_other": n_no}
+                row: dict[str, object] = {
+                    "group": group,
+                    "measure": name,
+                    "label": spec.label,
+                    "unit": spec.unit,
+                    "n_complete": n_yes,
+                    "n_other": n_no,
+                }
                 if spec.binary:
                     a, c = sum(1 for v in yes if v == 1), sum(1 for v in no if v == 1)
                     test: TestResult = fisher_exact(((a, len(yes) - a), (c, len(no) - c)))
                     row |= {"complete": _count(a, len(yes)), "other": _count(c, len(no))}
                 else:
                     test = mann_whitney(yes, no)
-                    row |= {"complete": f"{mean_sd(yes, self.decimals)}; {median_iqr(yes, self.decimals)}",
-                            "other": f"{mean_sd(no, self.decimals)}; {median_iqr(no, self.decimals)}",
-                            "shapiro_p_complete": shapiro_wilk(yes).p_value,
-                            "shapiro_p_other": shapiro_wilk(no).p_value}
-                row |= {"statistic": test.statistic, "p_value": test.p_value, "p": p_value(test.p_value),
-                        "test": test.test, "note": test.note}
+                    row |= {
+                        "complete": f"{mean_sd(yes, self.decimals)}; {median_iqr(yes, self.decimals)}",
+                        "other": f"{mean_sd(no, self.decimals)}; {median_iqr(no, self.decimals)}",
+                        "shapiro_p_complete": shapiro_wilk(yes).p_value,
+                        "shapiro_p_other": shapiro_wilk(no).p_value,
+                    }
+                row |= {
+                    "statistic": test.statistic,
+                    "p_value": test.p_value,
+                    "p": p_value(test.p_value),
+                    "test": test.test,
+                    "note": test.note,
+                }
                 rows.append(row)
         self.results_ = pd.DataFrame(rows)
         self.notes_: tuple[str, ...] = (
@@ -154,16 +191,34 @@ class ResponderComparison:
             "No correction for multiple comparisons: the p-values are descriptive.",
         )
         self.caveats_: tuple[str, ...] = (
-            f"Groups of {min(self.results_['n_complete'].min(), self.results_['n_other'].min())} to "
-            f"{max(self.results_['n_complete'].max(), self.results_['n_other'].max())} patients: low power; a "
-            "p-value above 0.05 is not evidence of no difference.",
-        ) if len(self.results_) else ()
+            (
+                f"Groups of {min(self.results_['n_complete'].min(), self.results_['n_other'].min())} to "
+                f"{max(self.results_['n_complete'].max(), self.results_['n_other'].max())} patients: low power; a "
+                "p-value above 0.05 is not evidence of no difference.",
+            )
+            if len(self.results_)
+            else ()
+        )
         return self
 
     @property
     def summary(self) -> pd.DataFrame:
-        table = self.results_[["group", "label", "unit", "n_complete", "complete", "n_other", "other", "p", "test",
-                               "shapiro_p_complete", "shapiro_p_other", "note"]].copy()
+        table = self.results_[
+            [
+                "group",
+                "label",
+                "unit",
+                "n_complete",
+                "complete",
+                "n_other",
+                "other",
+                "p",
+                "test",
+                "shapiro_p_complete",
+                "shapiro_p_other",
+                "note",
+            ]
+        ].copy()
         for column in ("shapiro_p_complete", "shapiro_p_other"):
             table[column] = table[column].map(lambda p: p_value(float(p)))
         return table
@@ -180,12 +235,13 @@ def _caveats(results: pd.DataFrame) -> tuple[str, ...]:
     small = results[results["n"] < SMALL]
     if len(small):
         rows = ", ".join(f"{g} {m}" for g, m in zip(small["group"], small["measure"], strict=True))
-        caveats.append(f"Fewer than {SMALL} pairs ({rows}): the exact p-value has a coarse distribution and low "
-                       "power.")
+        caveats.append(f"Fewer than {SMALL} pairs ({rows}): the exact p-value has a coarse distribution and low power.")
     skewed = results[results["shapiro_p"] < 0.05]
     if len(skewed):
         rows = ", ".join(f"{g} {m}" for g, m in zip(skewed["group"], skewed["measure"], strict=True))
-        caveats.append(f"Shapiro–Wilk p < 0.05 for the differences of {rows}: not normally distributed; the "
-                       "mean ± SD is shown only because the paper prints it.")
+        caveats.append(
+            f"Shapiro–Wilk p < 0.05 for the differences of {rows}: not normally distributed; the "
+            "mean ± SD is shown only because the paper prints it."
+        )
     caveats.append("Several measures per group are tested without correction for multiple comparisons.")
     return tuple(caveats)

@@ -28,8 +28,12 @@ PANELS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
 
 LOG_SCALE = ("ferritin",)
 STYLES = {
-    "haemoglobin": ("o", "-"), "wbc": ("s", "--"), "platelets": ("^", ":"),
-    "esr": ("o", "-"), "crp": ("s", "--"), "ferritin": ("^", ":"),
+    "haemoglobin": ("o", "-"),
+    "wbc": ("s", "--"),
+    "platelets": ("^", ":"),
+    "esr": ("o", "-"),
+    "crp": ("s", "--"),
+    "ferritin": ("^", ":"),
 }
 
 
@@ -50,8 +54,14 @@ class Bar:
 class CoursePlot:
     """Configure, :meth:`fit` on a record, :meth:`plot`; ``series_`` and ``treatments_`` hold what is drawn."""
 
-    def __init__(self, *, panels: Sequence[tuple[tuple[str, ...], tuple[str, ...]]] = PANELS,
-                 anchor_drug: str = "anakinra", first_day: int | None = None, last_day: int | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        panels: Sequence[tuple[tuple[str, ...], tuple[str, ...]]] = PANELS,
+        anchor_drug: str = "anakinra",
+        first_day: int | None = None,
+        last_day: int | None = None,
+    ) -> None:
         self.panels = tuple(panels)
         self.anchor_drug = anchor_drug
         self.first_day = first_day
@@ -86,10 +96,16 @@ class CoursePlot:
         ordered = sorted(bars.items(), key=lambda kv: min(b.start for b in kv[1]))
         self.bars_ = {drug: tuple(found) for drug, found in ordered}
         every_bar = [b for found in self.bars_.values() for b in found]
-        lo = self.first_day if self.first_day is not None else min(
-            [0, *(d for _, d, _ in points), *(b.start for b in every_bar)])
-        hi = self.last_day if self.last_day is not None else max(
-            [1, *(d for _, d, _ in points), *(b.end for b in every_bar)])
+        lo = (
+            self.first_day
+            if self.first_day is not None
+            else min([0, *(d for _, d, _ in points), *(b.start for b in every_bar)])
+        )
+        hi = (
+            self.last_day
+            if self.last_day is not None
+            else max([1, *(d for _, d, _ in points), *(b.end for b in every_bar)])
+        )
         self.window_ = (lo, hi)
         kept = sorted((p for p in points if lo <= p[1] <= hi), key=lambda p: (analytes.index(p[0]), p[1]))
         self._points: dict[str, list[tuple[int, float]]] = {}
@@ -101,8 +117,11 @@ class CoursePlot:
         )
         self._lanes = [(b.drug, b.start, b.end) for b in every_bar if b.end >= lo and b.start <= hi]
         self.treatments_ = pd.DataFrame(
-            [{"drug": b.drug, "start_day": b.start, "end_day": b.end, "doses": "; ".join(t for _, t in b.labels)}
-             for b in every_bar if b.end >= lo and b.start <= hi],
+            [
+                {"drug": b.drug, "start_day": b.start, "end_day": b.end, "doses": "; ".join(t for _, t in b.labels)}
+                for b in every_bar
+                if b.end >= lo and b.start <= hi
+            ],
             columns=["drug", "start_day", "end_day", "doses"],
         )
         self.skipped_ = skipped
@@ -116,19 +135,25 @@ class CoursePlot:
     def plot(self, axes: Sequence[Any] | None = None) -> Sequence[Any]:
         """Draw the lab panels and the treatment lane on ``axes`` (created if None); returns the axes."""
         if axes is None:
-            from matplotlib.figure import Figure  # noqa: PLC0415 - matplotlib loads only when a plot is drawn
+            from matplotlib.figure import Figure
 
             lanes = max(len(self.drugs), 1)
             height = 6.5 + 0.28 * lanes
             fig = Figure(figsize=(9, height))  # fixed margins: constrained layout costs seconds per figure
             fig.subplots_adjust(left=0.16, right=0.88, top=1 - 0.45 / height, bottom=0.55 / height, hspace=0.12)
-            axes = fig.subplots(len(self.panels) + 1, 1, sharex=True,
-                                gridspec_kw={"height_ratios": [3] * len(self.panels) + [0.35 * lanes + 0.6]})
+            axes = fig.subplots(
+                len(self.panels) + 1,
+                1,
+                sharex=True,
+                gridspec_kw={"height_ratios": [3] * len(self.panels) + [0.35 * lanes + 0.6]},
+            )
         for ax, (left, right) in zip(axes, self.panels, strict=False):
             self._panel(ax, left, right)
         self._treatments(axes[len(self.panels)])
-        axes[0].set_title(f"{self.patient_id_}: laboratory course and treatments (day 0 = start of "
-                          f"{self.anchor_drug})", fontsize="medium")
+        axes[0].set_title(
+            f"{self.patient_id_}: laboratory course and treatments (day 0 = start of {self.anchor_drug})",
+            fontsize="medium",
+        )
         axes[len(self.panels)].set_xlabel(f"days from the start of {self.anchor_drug}")
         axes[len(self.panels)].set_xlim(self.window_[0] - 2, self.window_[1] + 2)
         return axes
@@ -144,8 +169,9 @@ class CoursePlot:
                 handles += self._line(twin, name)
                 if name in LOG_SCALE and name in self._points:
                     twin.set_yscale("log")
-            twin.set_ylabel(" / ".join(f"{_short(a)} ({analyte_spec(a).canonical_unit})" for a in right),
-                            fontsize="small")
+            twin.set_ylabel(
+                " / ".join(f"{_short(a)} ({analyte_spec(a).canonical_unit})" for a in right), fontsize="small"
+            )
         ax.axvline(0, color="grey", linewidth=0.8, linestyle="--")
         if handles:
             ax.legend(handles=handles, loc="best", fontsize="x-small", ncols=len(handles))
@@ -155,8 +181,16 @@ class CoursePlot:
         if not data:
             return []
         marker, style = STYLES.get(name, ("o", "-"))
-        (line,) = ax.plot([d for d, _ in data], [v for _, v in data], marker=marker, linestyle=style, color="black",
-                          markersize=4, linewidth=1, label=_short(name))
+        (line,) = ax.plot(
+            [d for d, _ in data],
+            [v for _, v in data],
+            marker=marker,
+            linestyle=style,
+            color="black",
+            markersize=4,
+            linewidth=1,
+            label=_short(name),
+        )
         return [line]
 
     def _treatments(self, ax: Any) -> None:
@@ -170,8 +204,13 @@ class CoursePlot:
                 above = k % 2 == 0  # consecutive courses of one drug alternate above and below the bar
                 for day, text in found.labels:
                     if self.window_[0] <= day <= self.window_[1]:
-                        ax.annotate(text, (day, y + (0.32 if above else -0.32)), fontsize=6,
-                                    va="bottom" if above else "top", ha="left")
+                        ax.annotate(
+                            text,
+                            (day, y + (0.32 if above else -0.32)),
+                            fontsize=6,
+                            va="bottom" if above else "top",
+                            ha="left",
+                        )
         ax.set_yticks(range(len(drugs)), list(reversed(drugs)), fontsize="small")
         ax.set_ylim(-0.7, max(len(drugs), 1) - 0.2 + 0.3)
         ax.axvline(0, color="grey", linewidth=0.8, linestyle="--")
@@ -180,8 +219,14 @@ class CoursePlot:
 
 
 def _short(name: str) -> str:
-    return {"haemoglobin": "Hb", "wbc": "WBC", "platelets": "platelets", "esr": "ESR", "crp": "CRP",
-            "ferritin": "ferritin"}.get(name, name)
+    return {
+        "haemoglobin": "Hb",
+        "wbc": "WBC",
+        "platelets": "platelets",
+        "esr": "ESR",
+        "crp": "CRP",
+        "ferritin": "ferritin",
+    }.get(name, name)
 
 
 def _first_start(record: PatientRecord, drug: str) -> date | None:

@@ -31,8 +31,9 @@ class Analysis:
     selection: CohortSelection
     params: OutcomeParameters
     outcomes: tuple[PatientOutcomes, ...]
-    _by_id: dict[str, tuple[Member, PatientOutcomes]] = field(default_factory=dict, init=False, repr=False,
-                                                                compare=False)
+    _by_id: dict[str, tuple[Member, PatientOutcomes]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         self._by_id.update({m.patient_id: (m, o) for m, o in zip(self.selection.members, self.outcomes, strict=True)})
@@ -79,8 +80,11 @@ def patients_frame(analysis: Analysis) -> pd.DataFrame:
     rows = []
     prior_drugs: set[str] = set()
     for member, _ in analysis.pairs():
-        prior_drugs |= {c.drug for c in member.record.medications
-                        if c.start < member.index_date and c.drug != member.index_course.drug}
+        prior_drugs |= {
+            c.drug
+            for c in member.record.medications
+            if c.start < member.index_date and c.drug != member.index_course.drug
+        }
     for member, outcome in analysis.pairs():
         before = {c.drug for c in member.record.medications if c.start < member.index_date}
         row: dict[str, object] = {
@@ -107,31 +111,43 @@ def outcomes_frame(analysis: Analysis) -> pd.DataFrame:
         for tp in outcome.timepoints:
             stopped = course.stop is not None and course.stop < tp.when
             switched = tp.switched
-            rows.append({
-                "patient_id": member.patient_id,
-                "diagnosis_group": member.group,
-                "diagnosis": member.diagnosis,
-                "timepoint_months": tp.month,
-                "response": tp.response.value.value,
-                "remission": tp.remission.value.value,
-                "on_index_drug": "yes" if tp.on_index_drug.value else "no",
-                "switched_to": switched.drug if switched else "",
-                "switch_reason": switched.reason if switched else "",
-                "assessment_date": tp.assessment.isoformat() if tp.assessment else "",
-                "how": tp.how,
-                "stopped_by_timepoint": stopped,
-                "stop_reason_by_timepoint": (course.stop_reason.value if stopped and course.stop_reason else ""),
-                "teae_by_timepoint": sum(a.onset <= tp.when for a in outcome.treatment_emergent.value),
-                "serious_teae_by_timepoint": sum(a.onset <= tp.when
-                                                 for a in outcome.serious_treatment_emergent.value),
-                "deaths_by_timepoint": int(member.died is not None and member.died <= tp.when),
-                "explanation": tp.response.because.text,
-            })
+            rows.append(
+                {
+                    "patient_id": member.patient_id,
+                    "diagnosis_group": member.group,
+                    "diagnosis": member.diagnosis,
+                    "timepoint_months": tp.month,
+                    "response": tp.response.value.value,
+                    "remission": tp.remission.value.value,
+                    "on_index_drug": "yes" if tp.on_index_drug.value else "no",
+                    "switched_to": switched.drug if switched else "",
+                    "switch_reason": switched.reason if switched else "",
+                    "assessment_date": tp.assessment.isoformat() if tp.assessment else "",
+                    "how": tp.how,
+                    "stopped_by_timepoint": stopped,
+                    "stop_reason_by_timepoint": (course.stop_reason.value if stopped and course.stop_reason else ""),
+                    "teae_by_timepoint": sum(a.onset <= tp.when for a in outcome.treatment_emergent.value),
+                    "serious_teae_by_timepoint": sum(
+                        a.onset <= tp.when for a in outcome.serious_treatment_emergent.value
+                    ),
+                    "deaths_by_timepoint": int(member.died is not None and member.died <= tp.when),
+                    "explanation": tp.response.because.text,
+                }
+            )
     return pd.DataFrame(rows)
 
 
-OUTCOME_COLUMNS = ("patient_id", "diagnosis_group", "diagnosis", "timepoint_months", "response", "remission",
-                   "on_index_drug", "switched_to", "switch_reason")
+OUTCOME_COLUMNS = (
+    "patient_id",
+    "diagnosis_group",
+    "diagnosis",
+    "timepoint_months",
+    "response",
+    "remission",
+    "on_index_drug",
+    "switched_to",
+    "switch_reason",
+)
 
 
 def measures_frame(analysis: Analysis, names: Sequence[str], *, when: str) -> pd.DataFrame:
@@ -142,8 +158,14 @@ def measures_frame(analysis: Analysis, names: Sequence[str], *, when: str) -> pd
         day = member.index_date if when == "baseline" else outcome.follow_up_assessment
         for name in names:
             value = None if day is None else measure(name).at(member.record, day).value
-            rows.append({"patient_id": member.patient_id, "group": GROUP_LABELS.get(member.group, member.group),
-                         "measure": name, "value": value})
+            rows.append(
+                {
+                    "patient_id": member.patient_id,
+                    "group": GROUP_LABELS.get(member.group, member.group),
+                    "measure": name,
+                    "value": value,
+                }
+            )
     return pd.DataFrame(rows, columns=["patient_id", "group", "measure", "value"])
 
 
@@ -156,13 +178,16 @@ def paired_frame(analysis: Analysis, names: Sequence[str]) -> pd.DataFrame:
 
 def retention_frame(analysis: Analysis) -> pd.DataFrame:
     """Time on the index drug (months), whether it was stopped, and why (one row per member)."""
-    rows = [{
-        "patient_id": m.patient_id,
-        "group": GROUP_LABELS.get(m.group, m.group),
-        "months": o.exposure_days / MONTH_DAYS,
-        "stopped": o.stopped,
-        "reason": o.stop_reason or "",
-    } for m, o in analysis.pairs()]
+    rows = [
+        {
+            "patient_id": m.patient_id,
+            "group": GROUP_LABELS.get(m.group, m.group),
+            "months": o.exposure_days / MONTH_DAYS,
+            "stopped": o.stopped,
+            "reason": o.stop_reason or "",
+        }
+        for m, o in analysis.pairs()
+    ]
     return pd.DataFrame(rows, columns=["patient_id", "group", "months", "stopped", "reason"])
 
 

@@ -24,18 +24,29 @@ CATEGORICAL: Mapping[str, str] = {"sex": "Sex", "diagnosis": "Diagnosis"}
 class Table1:
     """Configure, :meth:`fit` on :func:`remit.stats.dataset.patients_frame`, read ``summary``."""
 
-    def __init__(self, *, groupby: str | None = "group", decimals: int = 1,
-                 continuous: Mapping[str, str] = CONTINUOUS, categorical: Mapping[str, str] = CATEGORICAL) -> None:
+    def __init__(
+        self,
+        *,
+        groupby: str | None = "group",
+        decimals: int = 1,
+        continuous: Mapping[str, str] = CONTINUOUS,
+        categorical: Mapping[str, str] = CATEGORICAL,
+    ) -> None:
         self.groupby = groupby
         self.decimals = decimals
         self.continuous = dict(continuous)
         self.categorical = dict(categorical)
 
     def fit(self, patients: pd.DataFrame) -> Table1:
-        prior = sorted((c for c in patients.columns if c.startswith("prior:")),
-                       key=lambda c: (-int((patients[c] == "yes").sum()), c))
-        labels = {**self.continuous, **self.categorical,
-                  **{c: f"Treated before: {c.removeprefix('prior:')}" for c in prior}}
+        prior = sorted(
+            (c for c in patients.columns if c.startswith("prior:")),
+            key=lambda c: (-int((patients[c] == "yes").sum()), c),
+        )
+        labels = {
+            **self.continuous,
+            **self.categorical,
+            **{c: f"Treated before: {c.removeprefix('prior:')}" for c in prior},
+        }
         continuous = [c for c in self.continuous if c in patients.columns]
         categorical = [c for c in self.categorical if c in patients.columns] + prior
         groupby = self.groupby if self.groupby in patients.columns and patients[self.groupby].nunique() > 1 else None
@@ -53,8 +64,10 @@ class Table1:
             decimals=dict.fromkeys(continuous, self.decimals),
             rename=labels,
             limit=dict.fromkeys(prior, 1),
-            order={**{c: [v for v in ("yes", "no") if (patients[c] == v).any()] for c in prior},
-                   **self._orders(patients, groupby)},
+            order={
+                **{c: [v for v in ("yes", "no") if (patients[c] == v).any()] for c in prior},
+                **self._orders(patients, groupby),
+            },
         )
         self.notes_: tuple[str, ...] = (
             "Continuous variables: median [Q1,Q3] (linear-interpolation quartiles, tableone "
@@ -88,8 +101,9 @@ class Table1:
 
 def _small_groups(patients: pd.DataFrame, groupby: str | None) -> tuple[str, ...]:
     if groupby is None:
-        return (f"n = {len(patients)}: small sample; medians and quartiles are imprecise.",) if len(patients) < 30 \
-            else ()
+        return (
+            (f"n = {len(patients)}: small sample; medians and quartiles are imprecise.",) if len(patients) < 30 else ()
+        )
     counts = patients[groupby].value_counts()
     sizes: Sequence[tuple[str, int]] = sorted((str(g), int(n)) for g, n in counts.items())
     small = [f"{g} (n = {n})" for g, n in sizes if n < 30]

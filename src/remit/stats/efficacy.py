@@ -66,9 +66,15 @@ class EfficacySafety:
         self.months_ = months
         self.totals_ = totals
         self.counts_ = pd.DataFrame(
-            [{"characteristic": k, **{f"n_{m}": v[m] for m in months},
-              **{f"pct_{m}": percent(v[m], totals[m], self.decimals) for m in months},
-              **{f"ci_{m}": _wilson(v[m], totals[m], self.decimals) for m in months}} for k, v in counts.items()]
+            [
+                {
+                    "characteristic": k,
+                    **{f"n_{m}": v[m] for m in months},
+                    **{f"pct_{m}": percent(v[m], totals[m], self.decimals) for m in months},
+                    **{f"ci_{m}": _wilson(v[m], totals[m], self.decimals) for m in months},
+                }
+                for k, v in counts.items()
+            ]
         )
         other = sorted(set(reason[stopped & ~reason.isin(EFFICACY_REASONS + NOT_A_FAILURE)]))
         self.notes_: tuple[str, ...] = (
@@ -113,8 +119,10 @@ def _wilson(k: int, n: int, decimals: int) -> str:
 
 def _globals(frame: pd.DataFrame) -> pd.DataFrame:
     rows = []
-    labels = {"physician_global": "Physician's global assessment (0-10)",
-              "patient_global": "Patient's global assessment (0-10)"}
+    labels = {
+        "physician_global": "Physician's global assessment (0-10)",
+        "patient_global": "Patient's global assessment (0-10)",
+    }
     for name, label in labels.items():
         row: dict[str, object] = {"characteristic": label}
         for when in ("baseline", "last assessment"):
@@ -144,7 +152,8 @@ class DiagnosisOutcomes:
             part = at if diagnosis == "total" else at[at["diagnosis"] == diagnosis]
             n = len(part)
             row: dict[str, object] = {
-                "diagnosis": diagnosis, "label": "Total" if diagnosis == "total" else condition(diagnosis).name,
+                "diagnosis": diagnosis,
+                "label": "Total" if diagnosis == "total" else condition(diagnosis).name,
                 "n": n,
                 "remission_on": int(((part["response"] == "complete") & (part["remission"] == "on")).sum()),
                 "remission_off": int(((part["response"] == "complete") & (part["remission"] == "off")).sum()),
@@ -161,17 +170,25 @@ class DiagnosisOutcomes:
             f"At month {self.month}: n (%) of the patients with each diagnosis; switches of the index drug up to "
             "that assessment, by the drug switched to.",
         )
-        self.caveats_: tuple[str, ...] = ("Most diagnoses have 1-6 patients: the percentages describe, they do not "
-                                          "estimate.",)
+        self.caveats_: tuple[str, ...] = (
+            "Most diagnoses have 1-6 patients: the percentages describe, they do not estimate.",
+        )
         return self
 
     @property
     def summary(self) -> pd.DataFrame:
         table = pd.DataFrame({"diagnosis": self.counts_["label"], "n": self.counts_["n"]})
-        columns = {"remission_on": "Remission on medication", "remission_off": "Remission off medication",
-                   "partial": "Partial responders", "non": "Non-responders", "switched": "Biologic switch",
-                   **{f"switched_to_{d}": f"Switched to {d}" for d in self.targets_}}
+        columns = {
+            "remission_on": "Remission on medication",
+            "remission_off": "Remission off medication",
+            "partial": "Partial responders",
+            "non": "Non-responders",
+            "switched": "Biologic switch",
+            **{f"switched_to_{d}": f"Switched to {d}" for d in self.targets_},
+        }
         for key, label in columns.items():
-            table[label] = [n_percent(int(k), int(n), self.decimals)
-                            for k, n in zip(self.counts_[key], self.counts_["n"], strict=True)]
+            table[label] = [
+                n_percent(int(k), int(n), self.decimals)
+                for k, n in zip(self.counts_[key], self.counts_["n"], strict=True)
+            ]
         return table

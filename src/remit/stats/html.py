@@ -60,15 +60,34 @@ def render_html(report: Report, generated: date) -> str:
         parts.append(_list(notes, "notes", "Notes"))
         parts.append(_list(caveats, "caveats", "Caveats"))
         if stem == "retention" and "retention" in report.figures:
-            parts.append(f'<figure><img alt="Kaplan–Meier curve of the time on {escape(report.retention.drug)}" '
-                         f'src="{data_uri(report.figures["retention"])}"><figcaption>Time on '
-                         f"{escape(report.retention.drug)}: Kaplan–Meier estimate with 95% CI, censoring ticks and "
-                         "the number at risk.</figcaption></figure>")
+            parts.append(
+                f'<figure><img alt="Kaplan–Meier curve of the time on {escape(report.retention.drug)}" '
+                f'src="{data_uri(report.figures["retention"])}"><figcaption>Time on '
+                f"{escape(report.retention.drug)}: Kaplan–Meier estimate with 95% CI, censoring ticks and "
+                "the number at risk.</figcaption></figure>"
+            )
     parts.append('<h2 id="patients">Per-patient outcomes</h2>')
-    parts.append(_table(report.outcomes[["patient_id", "diagnosis", "timepoint_months", "response", "remission",
-                                         "on_index_drug", "switched_to", "switch_reason", "how"]]))
-    parts.append('<p class="notes">Each outcome with the visits, observations and instrument results it rests on: '
-                 "<code>explanations.json</code>.</p>")
+    parts.append(
+        _table(
+            report.outcomes[
+                [
+                    "patient_id",
+                    "diagnosis",
+                    "timepoint_months",
+                    "response",
+                    "remission",
+                    "on_index_drug",
+                    "switched_to",
+                    "switch_reason",
+                    "how",
+                ]
+            ]
+        )
+    )
+    parts.append(
+        '<p class="notes">Each outcome with the visits, observations and instrument results it rests on: '
+        "<code>explanations.json</code>.</p>"
+    )
     for member, outcome in a.pairs():
         lines = "".join(
             f"<li>month {t.month}: <strong>{escape(t.response.value.value)}</strong>"
@@ -78,19 +97,25 @@ def render_html(report: Report, generated: date) -> str:
         )
         if outcome.switch is not None:
             lines += f"<li>switch: {escape(outcome.switch.because.text)}</li>"
-        parts.append(f"<details><summary>{escape(member.patient_id)} ({escape(member.diagnosis)})</summary>"
-                     f"<ul>{lines}</ul></details>")
+        parts.append(
+            f"<details><summary>{escape(member.patient_id)} ({escape(member.diagnosis)})</summary>"
+            f"<ul>{lines}</ul></details>"
+        )
     if report.course_plots:
         parts.append('<h2 id="courses">Treatment courses</h2>')
-        parts.append('<p class="notes">Per patient, in the style of the 2004 anakinra report: haemoglobin, WBC and '
-                     "platelets; ESR, CRP and ferritin (log scale) on a shared day axis (day 0 = start of the index "
-                     "drug); the treatments as black bars beneath with their doses.</p>")
+        parts.append(
+            '<p class="notes">Per patient, in the style of the 2004 anakinra report: haemoglobin, WBC and '
+            "platelets; ESR, CRP and ferritin (log scale) on a shared day axis (day 0 = start of the index "
+            "drug); the treatments as black bars beneath with their doses.</p>"
+        )
         for patient_id in report.course_plots:
-            parts.append(f'<figure id="course-{escape(patient_id)}"><img alt="Course of {escape(patient_id)}" '
-                         f'src="{data_uri(report.figures[f"course-{patient_id}"])}"></figure>')
+            parts.append(
+                f'<figure id="course-{escape(patient_id)}"><img alt="Course of {escape(patient_id)}" '
+                f'src="{data_uri(report.figures[f"course-{patient_id}"])}"></figure>'
+            )
     parts.append('<h2 id="provenance">Provenance</h2>')
     instruments = pd.DataFrame(prov["instruments"])
     parts.append(_table(instruments))
-    parts.append(f"<p class=\"notes\">Parameters: <code>{escape(str(prov['parameters']))}</code></p>")
+    parts.append(f'<p class="notes">Parameters: <code>{escape(str(prov["parameters"]))}</code></p>')
     parts.append("</body></html>\n")
     return "\n".join(p for p in parts if p)

@@ -85,32 +85,87 @@ class Report:
         a = self.analysis
         month = max(a.params.time_points, default=12)
         return [
-            ("attrition", "Cohort selection (attrition)", a.selection.summary,
-             (a.selection.cohort.description,) if a.selection.cohort.description else (), ()),
-            ("table1", "Table 1. Demographic and clinical characteristics", self.table1.summary,
-             self.table1.notes_, self.table1.caveats_),
-            ("table2", "Table 2. Outcome parameters before and after treatment, per group", self.table2.summary,
-             self.table2.notes_, self.table2.caveats_),
-            ("table3", f"Table 3. Baseline parameters of complete responders vs partial/non-responders at month "
-             f"{self.table3.month}", self.table3.summary, self.table3.notes_, self.table3.caveats_),
-            ("table4", "Table 4. Efficacy and safety outcomes of the index drug", self.table4.summary,
-             self.table4.notes_, self.table4.caveats_),
-            ("table4_globals", "Table 4 (continued). Global assessments at baseline and at the last assessment",
-             self.table4.globals_, ("Median [IQR] (linear-interpolation quartiles) and range, scale 0-10.",), ()),
-            ("table5", f"Table 5. Responses and switches at month {month} per diagnosis", self.table5.summary,
-             self.table5.notes_, self.table5.caveats_),
-            ("kinetics", "Time to fever resolution and to CRP normalisation", self.kinetics,
-             ("Days from the first dose of the index drug to the first day recorded afebrile (patients febrile at "
-              "the start) and to the first CRP within the reference range (while on the index drug).",), ()),
-            ("retention", "Drug retention (Kaplan–Meier)", self.retention.summary, self.retention.notes_,
-             self.retention.caveats_),
+            (
+                "attrition",
+                "Cohort selection (attrition)",
+                a.selection.summary,
+                (a.selection.cohort.description,) if a.selection.cohort.description else (),
+                (),
+            ),
+            (
+                "table1",
+                "Table 1. Demographic and clinical characteristics",
+                self.table1.summary,
+                self.table1.notes_,
+                self.table1.caveats_,
+            ),
+            (
+                "table2",
+                "Table 2. Outcome parameters before and after treatment, per group",
+                self.table2.summary,
+                self.table2.notes_,
+                self.table2.caveats_,
+            ),
+            (
+                "table3",
+                f"Table 3. Baseline parameters of complete responders vs partial/non-responders at month "
+                f"{self.table3.month}",
+                self.table3.summary,
+                self.table3.notes_,
+                self.table3.caveats_,
+            ),
+            (
+                "table4",
+                "Table 4. Efficacy and safety outcomes of the index drug",
+                self.table4.summary,
+                self.table4.notes_,
+                self.table4.caveats_,
+            ),
+            (
+                "table4_globals",
+                "Table 4 (continued). Global assessments at baseline and at the last assessment",
+                self.table4.globals_,
+                ("Median [IQR] (linear-interpolation quartiles) and range, scale 0-10.",),
+                (),
+            ),
+            (
+                "table5",
+                f"Table 5. Responses and switches at month {month} per diagnosis",
+                self.table5.summary,
+                self.table5.notes_,
+                self.table5.caveats_,
+            ),
+            (
+                "kinetics",
+                "Time to fever resolution and to CRP normalisation",
+                self.kinetics,
+                (
+                    "Days from the first dose of the index drug to the first day recorded afebrile (patients febrile at "
+                    "the start) and to the first CRP within the reference range (while on the index drug).",
+                ),
+                (),
+            ),
+            (
+                "retention",
+                "Drug retention (Kaplan–Meier)",
+                self.retention.summary,
+                self.retention.notes_,
+                self.retention.caveats_,
+            ),
             ("retention_reasons", "Reasons for stopping the index drug", self.retention.reasons_, (), ()),
         ]
 
 
-def build_report(records: Iterable[PatientRecord], cohort: Cohort, params: OutcomeParameters | None = None, *,
-                 course_figures: str | Sequence[str] = "all", title: str | None = None, source: str = "",
-                 progress: Progress | None = None) -> Report:
+def build_report(
+    records: Iterable[PatientRecord],
+    cohort: Cohort,
+    params: OutcomeParameters | None = None,
+    *,
+    course_figures: str | Sequence[str] = "all",
+    title: str | None = None,
+    source: str = "",
+    progress: Progress | None = None,
+) -> Report:
     """Select the cohort, derive the outcomes, fit every table and draw every figure."""
     tick = progress or _silent
     pool = sorted(records, key=lambda r: r.patient.id)
@@ -138,11 +193,27 @@ def build_report(records: Iterable[PatientRecord], cohort: Cohort, params: Outco
     tick("fitting the tables", 5, 6)
     kinetics = _kinetics(analysis)
     tick("fitting the tables", 6, 6)
-    report = Report(title or cohort.title, analysis, table1, table2, table3, table4, table5, retention, kinetics,
-                    outcomes, source=source)
+    report = Report(
+        title or cohort.title,
+        analysis,
+        table1,
+        table2,
+        table3,
+        table4,
+        table5,
+        retention,
+        kinetics,
+        outcomes,
+        source=source,
+    )
     report.figures["retention"] = svg(retention.plot().figure)
-    wanted = [m.patient_id for m in analysis.selection.members] if course_figures == "all" else \
-        [] if course_figures == "none" else list(course_figures)
+    wanted = (
+        [m.patient_id for m in analysis.selection.members]
+        if course_figures == "all"
+        else []
+        if course_figures == "none"
+        else list(course_figures)
+    )
     for k, patient_id in enumerate(wanted):
         tick("drawing course figures", k, len(wanted))
         plot = CoursePlot(anchor_drug=cohort.index_drug).fit(analysis.member(patient_id).record)
@@ -170,16 +241,23 @@ def _responder_frame(analysis: Analysis, month: int) -> pd.DataFrame:
 
 def _kinetics(analysis: Analysis) -> pd.DataFrame:
     rows = []
-    series = (("Fever resolution (days)", [o.fever_resolution_days.value for o in analysis.outcomes]),
-              ("CRP normalisation (days)", [o.crp_normal_days.value for o in analysis.outcomes]))
+    series = (
+        ("Fever resolution (days)", [o.fever_resolution_days.value for o in analysis.outcomes]),
+        ("CRP normalisation (days)", [o.crp_normal_days.value for o in analysis.outcomes]),
+    )
     for label, found in series:
         values = [float(v) for v in found if v is not None]
         q1, q2, q3 = quartiles(values)
-        rows.append({
-            "measure": label, "n": len(values), "of": len(analysis.outcomes),
-            "median": fmt(q2, 1) if values else "NA", "IQR": f"{fmt(q1, 1)}–{fmt(q3, 1)}" if values else "NA",
-            "range": f"{min(values):g}–{max(values):g}" if values else "NA",
-        })
+        rows.append(
+            {
+                "measure": label,
+                "n": len(values),
+                "of": len(analysis.outcomes),
+                "median": fmt(q2, 1) if values else "NA",
+                "IQR": f"{fmt(q1, 1)}–{fmt(q3, 1)}" if values else "NA",
+                "range": f"{min(values):g}–{max(values):g}" if values else "NA",
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -198,8 +276,13 @@ def provenance(records: Sequence[PatientRecord], analysis: Analysis, *, source: 
         "cohort": analysis.selection.cohort.to_dict(),
         "parameters": analysis.params.to_dict(),
         "instruments": [
-            {"id": d.id, "version": d.version, "title": d.title, "verification": d.verification.value,
-             "content_hash": content_hash(d)}
+            {
+                "id": d.id,
+                "version": d.version,
+                "title": d.title,
+                "verification": d.verification.value,
+                "content_hash": content_hash(d),
+            }
             for d in sorted(definitions.values(), key=lambda d: d.id)
         ],
         "data": {
@@ -211,9 +294,9 @@ def provenance(records: Sequence[PatientRecord], analysis: Analysis, *, source: 
         "statistics": {
             "table1": "tableone.TableOne: median [Q1,Q3] for continuous, n (%) for categorical; no tests",
             "table2": "scipy.stats.wilcoxon(zero_method='wilcox', correction=False), exact for <= 50 non-zero "
-                      "differences without ties, otherwise method='approx'; Shapiro-Wilk on the differences",
+            "differences without ties, otherwise method='approx'; Shapiro-Wilk on the differences",
             "table3": "scipy.stats.mannwhitneyu(alternative='two-sided'; exact when both groups <= 8 and no ties, "
-                      "else asymptotic with continuity correction); scipy.stats.fisher_exact(two-sided)",
+            "else asymptotic with continuity correction); scipy.stats.fisher_exact(two-sided)",
             "retention": "lifelines.KaplanMeierFitter, every stop of the index drug is an event",
         },
         "libraries": {name: _version(name) for name in LIBRARIES},
@@ -229,8 +312,8 @@ def _version(name: str) -> str:
 
 def write_report(report: Report, out: Path, *, generated: date) -> list[Path]:
     """Write every file of the report into ``out`` (created if needed); returns the paths written."""
-    from remit.stats.html import render_html  # noqa: PLC0415 - the renderers import heavy libraries
-    from remit.stats.word import render_docx  # noqa: PLC0415
+    from remit.stats.html import render_html
+    from remit.stats.word import render_docx
 
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
@@ -248,8 +331,11 @@ def write_report(report: Report, out: Path, *, generated: date) -> list[Path]:
         text = table.to_csv(index=False, lineterminator="\n")
         put(f"{stem}.csv", text)
         hashes[f"{stem}.csv"] = "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
-    for stem, frame in (("table2_values", report.table2.results_), ("table3_values", report.table3.results_),
-                        ("outcomes", report.outcomes[list(OUTCOME_COLUMNS)])):
+    for stem, frame in (
+        ("table2_values", report.table2.results_),
+        ("table3_values", report.table3.results_),
+        ("outcomes", report.outcomes[list(OUTCOME_COLUMNS)]),
+    ):
         text = frame.to_csv(index=False, lineterminator="\n")
         put(f"{stem}.csv", text)
         hashes[f"{stem}.csv"] = "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -265,27 +351,42 @@ def explanations(analysis: Analysis) -> list[dict[str, Any]]:
     """Every derived outcome of every member with its explanation (explanations.json)."""
     rows = []
     for member, outcome in analysis.pairs():
-        rows.append({
-            "patient_id": member.patient_id,
-            "diagnosis": member.diagnosis,
-            "group": member.group,
-            "index_date": member.index_date.isoformat(),
-            "timepoints": [{
-                "month": t.month,
-                "when": t.when.isoformat(),
-                "assessment": t.assessment.isoformat() if t.assessment else None,
-                "how": t.how,
-                "response": {"value": t.response.value.value, **t.response.because.to_dict()},
-                "remission": {"value": t.remission.value.value, **t.remission.because.to_dict()},
-                "on_index_drug": {"value": t.on_index_drug.value, **t.on_index_drug.because.to_dict()},
-            } for t in outcome.timepoints],
-            "switch": None if outcome.switch is None else {
-                "drug": outcome.switch.drug, "reason": outcome.switch.reason, "day": outcome.switch.day,
-                **outcome.switch.because.to_dict()},
-            "fever_resolution_days": {"value": outcome.fever_resolution_days.value,
-                                      **outcome.fever_resolution_days.because.to_dict()},
-            "crp_normal_days": {"value": outcome.crp_normal_days.value, **outcome.crp_normal_days.because.to_dict()},
-            "treatment_emergent_adverse_events": outcome.treatment_emergent.because.to_dict(),
-            "serious_adverse_events_in_follow_up": outcome.serious_in_follow_up.because.to_dict(),
-        })
+        rows.append(
+            {
+                "patient_id": member.patient_id,
+                "diagnosis": member.diagnosis,
+                "group": member.group,
+                "index_date": member.index_date.isoformat(),
+                "timepoints": [
+                    {
+                        "month": t.month,
+                        "when": t.when.isoformat(),
+                        "assessment": t.assessment.isoformat() if t.assessment else None,
+                        "how": t.how,
+                        "response": {"value": t.response.value.value, **t.response.because.to_dict()},
+                        "remission": {"value": t.remission.value.value, **t.remission.because.to_dict()},
+                        "on_index_drug": {"value": t.on_index_drug.value, **t.on_index_drug.because.to_dict()},
+                    }
+                    for t in outcome.timepoints
+                ],
+                "switch": None
+                if outcome.switch is None
+                else {
+                    "drug": outcome.switch.drug,
+                    "reason": outcome.switch.reason,
+                    "day": outcome.switch.day,
+                    **outcome.switch.because.to_dict(),
+                },
+                "fever_resolution_days": {
+                    "value": outcome.fever_resolution_days.value,
+                    **outcome.fever_resolution_days.because.to_dict(),
+                },
+                "crp_normal_days": {
+                    "value": outcome.crp_normal_days.value,
+                    **outcome.crp_normal_days.because.to_dict(),
+                },
+                "treatment_emergent_adverse_events": outcome.treatment_emergent.because.to_dict(),
+                "serious_adverse_events_in_follow_up": outcome.serious_in_follow_up.because.to_dict(),
+            }
+        )
     return rows

@@ -23,8 +23,14 @@ from remit.stats.formatting import rounded
 class DrugRetention:
     """Configure, :meth:`fit` on :func:`remit.stats.dataset.retention_frame`, read ``summary``, :meth:`plot`."""
 
-    def __init__(self, *, drug: str = "anakinra", times: Sequence[float] = (3, 6, 12, 24),
-                 event_reasons: Sequence[str] | None = None, alpha: float = 0.05) -> None:
+    def __init__(
+        self,
+        *,
+        drug: str = "anakinra",
+        times: Sequence[float] = (3, 6, 12, 24),
+        event_reasons: Sequence[str] | None = None,
+        alpha: float = 0.05,
+    ) -> None:
         self.drug = drug
         self.times = tuple(times)
         self.event_reasons = tuple(event_reasons) if event_reasons is not None else None
@@ -42,17 +48,22 @@ class DrugRetention:
         self.reasons_ = pd.DataFrame({"reason": [*ranked, "still on the drug (censored)"]})
         self.reasons_["n"] = [*(int(reasons[r]) for r in self.reasons_["reason"][:-1]), int((~stopped).sum())]
         self.reasons_["counted as"] = [
-            *("event" if self.event_reasons is None or r in self.event_reasons else "censored"
-              for r in self.reasons_["reason"][:-1]),
+            *(
+                "event" if self.event_reasons is None or r in self.event_reasons else "censored"
+                for r in self.reasons_["reason"][:-1]
+            ),
             "censored",
         ]
         self.median_ = float(self.km_.median_survival_time_)
         self.notes_: tuple[str, ...] = (
             f"Kaplan–Meier estimate (lifelines KaplanMeierFitter) of the time on {self.drug} in months "
             "(30.4375 days); 95% confidence intervals by the exponential Greenwood (log(−log)) formula.",
-            "Events: " + ("every stop of the drug, whatever the reason (including stops in remission)."
-                          if self.event_reasons is None else
-                          "stops for " + ", ".join(self.event_reasons) + "; other stops are censored."),
+            "Events: "
+            + (
+                "every stop of the drug, whatever the reason (including stops in remission)."
+                if self.event_reasons is None
+                else "stops for " + ", ".join(self.event_reasons) + "; other stops are censored."
+            ),
             "Patients still on the drug are censored at the end of their follow-up.",
         )
         n = len(frame)
@@ -73,19 +84,26 @@ class DrugRetention:
             upto = ci[ci.index <= t]
             low, high = (float(upto.iloc[-1, 0]), float(upto.iloc[-1, 1])) if len(upto) else (1.0, 1.0)
             at_risk = int((self.durations_ >= t).sum())
-            rows.append({"months": t, "retention_pct": rounded(100 * estimate, 1),
-                         "ci_low_pct": rounded(100 * low, 1), "ci_high_pct": rounded(100 * high, 1),
-                         "at_risk": at_risk})
+            rows.append(
+                {
+                    "months": t,
+                    "retention_pct": rounded(100 * estimate, 1),
+                    "ci_low_pct": rounded(100 * low, 1),
+                    "ci_high_pct": rounded(100 * high, 1),
+                    "at_risk": at_risk,
+                }
+            )
         return pd.DataFrame(rows)
 
     def plot(self, ax: Any = None) -> Any:
         """The step curve with censoring ticks and the number at risk under the x-axis; returns ``ax``."""
         if ax is None:
-            from matplotlib.figure import Figure  # noqa: PLC0415 - matplotlib loads only when a plot is drawn
+            from matplotlib.figure import Figure
 
             ax = Figure(figsize=(7, 4.8), layout="constrained").subplots()
-        self.km_.plot_survival_function(ax=ax, show_censors=True, ci_show=True, ci_alpha=0.15, color="black",
-                                        censor_styles={"marker": "|", "ms": 8})
+        self.km_.plot_survival_function(
+            ax=ax, show_censors=True, ci_show=True, ci_alpha=0.15, color="black", censor_styles={"marker": "|", "ms": 8}
+        )
         ax.set_xlabel(f"months since the start of {self.drug}")
         ax.set_ylabel(f"proportion still on {self.drug}")
         ax.set_ylim(0, 1.05)

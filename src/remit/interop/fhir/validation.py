@@ -18,7 +18,7 @@ from remit.interop.errors import MalformedFileError
 
 @functools.cache
 def _model(resource_type: str) -> Any:
-    from fhir.resources.R4B import get_fhir_model_class  # noqa: PLC0415 - loads hundreds of models; only when used
+    from fhir.resources.R4B import get_fhir_model_class
 
     try:
         return get_fhir_model_class(resource_type)

@@ -182,19 +182,19 @@ class SqlSource:
     """A PostgreSQL (or any SQLAlchemy) database with the CDM tables in ``schema``."""
 
     def __init__(self, url: str, schema: str | None = None) -> None:
-        from sqlalchemy import create_engine  # noqa: PLC0415 - only for database sources
+        from sqlalchemy import create_engine
 
         self.url = url
         self.schema = schema
         self.engine = create_engine(url)
 
     def describe(self) -> str:
-        from sqlalchemy.engine import make_url  # noqa: PLC0415
+        from sqlalchemy.engine import make_url
 
         return make_url(self.url).render_as_string(hide_password=True)
 
     def rows(self, table: str) -> Rows | None:
-        from sqlalchemy import inspect, text  # noqa: PLC0415
+        from sqlalchemy import inspect, text
 
         if not inspect(self.engine).has_table(table, schema=self.schema):
             return None
