@@ -140,8 +140,9 @@ class Report:
                 "Time to fever resolution and to CRP normalisation",
                 self.kinetics,
                 (
-                    "Days from the first dose of the index drug to the first day recorded afebrile (patients febrile at "
-                    "the start) and to the first CRP within the reference range (while on the index drug).",
+                    "Days from the first dose of the index drug to the first day recorded afebrile "
+                    "(patients febrile at the start) and to the first CRP within the reference range "
+                    "(while on the index drug).",
                 ),
                 (),
             ),
