@@ -129,7 +129,11 @@ def test_remit_serve_starts_uvicorn_on_the_database(
     from remit.cli.app import app
 
     seen: dict[str, object] = {}
-    monkeypatch.setattr(uvicorn, "run", lambda application, **kwargs: seen.update(kwargs, app=application))
+    def run(application: object, **kwargs: object) -> None:  # instead of serving: note and close the database
+        seen.update(kwargs, app=application)
+        application.state.remit.db.dispose()  # type: ignore[attr-defined]
+
+    monkeypatch.setattr(uvicorn, "run", run)
     url = str(world.app.state.remit.settings.database_url)
     result = CliRunner().invoke(app, ["--database", url, "serve", "--port", "8765"])
     assert result.exit_code == 0, result.output

@@ -36,7 +36,7 @@ def test_me_and_the_patient_list(world: World) -> None:
     assert me["csrf_token"] == client.csrf
     patients = client.get("/api/v1/patients").json()
     assert [p["id"] for p in patients] == ["pa-1"]
-    assert patients[0]["badges"] == []
+    assert [b["kind"] for b in patients[0]["badges"]] == ["overdue"]  # no visit at month 3 or 12
 
 
 def test_reading_a_patient_its_criteria_and_dose_checks(world: World) -> None:
@@ -71,7 +71,7 @@ def test_adding_an_encounter_and_a_stale_replacement_is_a_409_with_the_changes(w
     assert added.status_code == 201, added.text
     assert added.json()["version"] == 2
     badges = client.get("/api/v1/patients").json()[0]["badges"]
-    assert [b["kind"] for b in badges] == ["mas_met"]
+    assert [b["kind"] for b in badges] == ["mas_met", "overdue"]
     stale = client.json_call(
         "PUT", "/api/v1/patients/pa-1?version=1", json=casefiles.dump(sjia_patient(PATIENT_A, "site-a"))
     )

@@ -38,6 +38,8 @@ def test_the_list_shows_own_site_patients_with_badges_and_searches(world: World)
     assert "pa-1" in page
     assert "pb-1" not in page
     assert 'data-badge="mas_indeterminate"' not in page
+    assert 'data-badge="overdue"' in page
+    assert "Month-3 assessment (due 2024-04-10)" in page
     fragment = client.get("/patients?q=nothing-like-this", headers={"HX-Request": "true"})
     assert "<html" not in fragment.text
     assert "No patients" in fragment.text

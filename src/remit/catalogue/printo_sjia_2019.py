@@ -20,15 +20,16 @@ How remit reads the record:
 * Arthralgia > 2 weeks is the longest recorded run of ``arthralgia`` (> 14 days),
   with no arthritis recorded; exactly 14 days is indeterminate (sources differ).
 * Leukocytosis: the highest leukocyte count on record ≥ 15 ×10⁹/L; neutrophilia:
-  the highest absolute neutrophil count on record > 7.5 ×10⁹/L (remit's
-  operational definition; the criteria give no number).
+  the latest absolute neutrophil count lies above the upper limit of the
+  reporting laboratory's reference range (the criteria give no number, and remit
+  does not invent one; without a stored reference range the item is
+  indeterminate).
 """
 
 from remit.rules import ast
 from remit.rules import builders as b
 
 WHOLE_RECORD: int | None = None  # days_before=None: at any time up to the index date
-NEUTROPHILIA_ABOVE = 7.5  # ×10⁹/L, remit's operational definition of "neutrophilia"
 
 _FEVER_RUN = ast.RunLength("fever.run", "Longest recorded run of fever", "fever", b.window(WHOLE_RECORD))
 
@@ -81,15 +82,16 @@ _MINOR = (
         "minor.leukocytosis",
         "Leukocytosis ≥ 15 000/mm³ with neutrophilia",
         b.lab("minor.leukocytosis.wbc", "wbc", ">=", 15000, "/mm3", days=WHOLE_RECORD, reduce=ast.Reduce.MAX),
-        b.lab(
+        b.not_(
             "minor.leukocytosis.neutrophilia",
-            "neutrophils",
-            ">",
-            NEUTROPHILIA_ABOVE,
-            "10*9/L",
-            days=WHOLE_RECORD,
-            reduce=ast.Reduce.MAX,
-            label=f"Neutrophilia (absolute neutrophil count > {NEUTROPHILIA_ABOVE:g} ×10⁹/L)",
+            "Neutrophilia (absolute neutrophil count above the laboratory's upper reference limit)",
+            ast.WithinReference(
+                "minor.leukocytosis.neutrophils_within_upper_limit",
+                "Absolute neutrophil count within the upper reference limit",
+                "neutrophils",
+                b.window(WHOLE_RECORD),
+                ast.Side.UPPER,
+            ),
         ),
     ),
 )
@@ -119,10 +121,10 @@ CRITERION = ast.Criterion(
         "and ≥ 14 days, whatever temperature the clinician recorded as fever.",
         'Arthralgia [CONFLICT]: "more than 2 weeks" (reproduction read) vs "2 weeks or longer" (recalled '
         "primary). remit applies > 14 days and flags a run of exactly 14 days as indeterminate.",
-        "Neutrophilia has no numeric definition in the criteria; remit's operational choice is an absolute "
-        'neutrophil count > 7.5 ×10⁹/L (the highest on record; a count reported "high" counts only if its '
-        "reference range proves it). Leukocytosis and neutrophilia are each judged on the highest value on "
-        "record, not necessarily from the same blood sample.",
+        "Neutrophilia has no numeric definition in the criteria; remit judges the latest absolute neutrophil "
+        "count against the reporting laboratory's upper reference limit (a count reported 'high' by the "
+        "laboratory counts) and is indeterminate without a reference range. Leukocytosis uses the highest "
+        "leukocyte count on record, so the two need not come from the same blood sample.",
         "The exclusion of infectious, neoplastic, autoimmune and monogenic autoinflammatory disease is the "
         "`infection_excluded` finding; if it is not recorded the result is indeterminate.",
         "Look-back window (remit's choice): the whole record up to the index date for every item.",

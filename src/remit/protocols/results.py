@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from remit.core.truth import Truth
-from remit.protocols.model import DataItem, Protocol, Step, Target
+from remit.protocols.model import DataItem, Protocol, Step, StepKind, Target
 from remit.rules.interpret import Evidence
 
 
@@ -157,7 +157,7 @@ class StepStatus:
             "optional": s.optional,
             "day": s.day,
             "until_day": s.until_day,
-            "window_days": [s.day - s.window_before, s.day + s.window_after] if s.kind.value == "assessment" else None,
+            "window_days": [s.day - s.window_before, s.day + s.window_after] if s.kind is StepKind.ASSESSMENT else None,
             "state": self.state.value,
             "from": _iso(self.first_day),
             "to": _iso(self.last_day),

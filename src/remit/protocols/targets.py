@@ -256,10 +256,10 @@ def _entry_states(
         name = analyte_spec(analyte).name
         outcome = result.outcome.find(f"entry.{analyte}")
         if not record.values(analyte, start - timedelta(days=check.entry_days_before), start):
-            states[analyte] = TargetItem(analyte, name, False, None, (), "not measured at entry: not judged")
+            states[analyte] = TargetItem(analyte, name, False, None, (), "not measured at entry")
         elif outcome.truth is Truth.TRUE:
             states[analyte] = TargetItem(
-                analyte, name, False, None, outcome.evidence, "within the reference range at entry: not judged"
+                analyte, name, False, None, outcome.evidence, "within the reference range at entry"
             )
         else:
             why = (

@@ -181,14 +181,16 @@ def _error_page(request: Request, status: int, message: str) -> Response:
 def _warm(state: AppState) -> None:
     """Fill the record and badge caches in the background, so the first patient list is quick."""
     from remit.services.web_records import patients_of
+    from remit.web.pages import today
     from remit.web.views import badges
 
     try:
         with state.db.session() as session:
             for summary in patients_of(session, _all_sites(session)):
                 record, version = state.records.get(session, summary.patient_id)
-                state.badges.get_or_make((summary.patient_id, version), partial(badges, record))
-    except Exception:
+                day = today()
+                state.badges.get_or_make((summary.patient_id, version, day), partial(badges, record, day))
+    except Exception:  # warming is an optimisation: the pages compute what is missing on demand
         return
 
 

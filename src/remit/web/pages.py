@@ -3,6 +3,7 @@ and whether a request wants a whole page or an htmx fragment."""
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from typing import Any
 
 from fastapi import Request
@@ -22,6 +23,11 @@ NOTICES = {
     "user_saved": "User saved.",
     "site_saved": "Site saved.",
 }
+
+
+def today() -> date:
+    """The date protocol follow-up is judged against (the only clock the pages read)."""
+    return datetime.now(UTC).date()
 
 
 def wants_fragment(request: Request) -> bool:

@@ -81,5 +81,5 @@ class AppState:
     hasher: PasswordHasher
     keys: DeidentificationKeys
     records: RecordCache = field(default_factory=RecordCache)
-    badges: Lru[tuple[str, int], object] = field(default_factory=lambda: Lru(4096))
+    badges: Lru[tuple[str, int, object], object] = field(default_factory=lambda: Lru(4096))
     derived: Lru[tuple[object, ...], object] = field(default_factory=lambda: Lru(64))

@@ -10,10 +10,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from remit import catalogue
+from remit import catalogue, protocols
 from remit.core.record import AdverseEventOutcome, PatientRecord
 from remit.drugs import DoseCheck, Verdict, check_dose
 from remit.interop.deidentify import DeidentificationKeys, deidentify
+from remit.protocols.results import StepState
+from remit.protocols.status import protocol_status
 from remit.rules import ast
 from remit.rules.interpret import evaluate
 
@@ -26,7 +28,7 @@ UNRESOLVED = frozenset({AdverseEventOutcome.NOT_RECOVERED, AdverseEventOutcome.R
 
 @dataclass(frozen=True, slots=True)
 class Badge:
-    kind: str  # mas_met | mas_indeterminate | dose | serious_ae
+    kind: str  # mas_met | mas_indeterminate | dose | serious_ae | overdue
     label: str
     detail: str
     tone: str  # danger | warn
@@ -46,9 +48,10 @@ def default_index_date(record: PatientRecord) -> date | None:
     return latest_lab_date(record) or (span[1] if span else None)
 
 
-def badges(record: PatientRecord) -> tuple[Badge, ...]:
+def badges(record: PatientRecord, today: date | None = None) -> tuple[Badge, ...]:
     """The patient-list flags: MAS (2016) met or indeterminate at the latest lab date, a dose
-    outside the usual range, an unresolved serious adverse event."""
+    outside the usual range, an unresolved serious adverse event, and - given ``today`` - a
+    follow-up assessment of an applicable protocol whose window closed without a visit."""
     found: list[Badge] = []
     on = latest_lab_date(record)
     mas = catalogue.get(MAS_INSTRUMENT)
@@ -80,6 +83,15 @@ def badges(record: PatientRecord) -> tuple[Badge, ...]:
     serious = [a for a in record.adverse_events if a.serious and a.outcome in UNRESOLVED and a.end is None]
     if serious:
         found.append(Badge("serious_ae", "unresolved serious AE", ", ".join(a.term for a in serious), "danger"))
+    if today is not None:
+        overdue = [
+            f"{protocol.title}: {step.step.label} (due {step.due})"
+            for protocol in protocols.applicable(record)
+            for step in protocol_status(record, protocol, today).steps
+            if step.state is StepState.OVERDUE
+        ]
+        if overdue:
+            found.append(Badge("overdue", "follow-up overdue", "; ".join(overdue), "warn"))
     return tuple(found)
 
 

@@ -45,7 +45,7 @@ from remit.web.forms import (
     patient_fields,
     patient_values,
 )
-from remit.web.pages import redirect, render, wants_fragment
+from remit.web.pages import redirect, render, today, wants_fragment
 from remit.web.record_forms import SECTION_FORMS
 from remit.web.views import (
     Badge,
@@ -86,13 +86,14 @@ def patient_rows(request: Request, session: Session, user: Principal, query: str
     """One row per visible patient: id as the user addresses it, summary and badges."""
     state = app_state(request)
     rows = []
+    day = today()
     needle = query.strip().casefold()
     for summary in patients_of(session, user.sites):
         shown_id = state.keys.pseudonym(summary.patient_id) if user.pseudonymised else summary.patient_id
         if needle and not _matches(summary, shown_id, needle, pseudonymised=user.pseudonymised):
             continue
         record, version = state.records.get(session, summary.patient_id)
-        found = state.badges.get_or_make((summary.patient_id, version), partial(badges, record))
+        found = state.badges.get_or_make((summary.patient_id, version, day), partial(badges, record, day))
         assert isinstance(found, tuple)
         rows.append(
             {
@@ -148,7 +149,7 @@ def patient_page(
     record, version = visible_record(request, session, user, patient_id)
     day = parse_day(on) or default_index_date(record)
     state = app_state(request)
-    key = ("page", patient_id, version, user.pseudonymised)
+    key = ("page", patient_id, version, user.pseudonymised, today())
 
     def build() -> dict[str, Any]:
         columns, rows = activity_over_time(record)
@@ -157,7 +158,7 @@ def patient_page(
             "activity_columns": columns,
             "activity_rows": rows,
             "diary": diary_summary(record),
-            "badges": badges(record),
+            "badges": badges(record, today()),
         }
 
     derived = state.derived.get_or_make(key, build)
