@@ -129,6 +129,7 @@ def test_remit_serve_starts_uvicorn_on_the_database(
     from remit.cli.app import app
 
     seen: dict[str, object] = {}
+
     def run(application: object, **kwargs: object) -> None:  # instead of serving: note and close the database
         seen.update(kwargs, app=application)
         application.state.remit.db.dispose()  # type: ignore[attr-defined]
@@ -140,3 +141,33 @@ def test_remit_serve_starts_uvicorn_on_the_database(
     assert seen["port"] == 8765
     assert seen["host"] == "127.0.0.1"
     assert "at http://127.0.0.1:8765/" in result.output
+
+
+def test_demo_serve_adds_one_user_per_role_and_prints_the_logins(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import uvicorn
+
+    from remit.cli.serve import serve_demo
+    from remit.persistence.schema import migrate
+    from remit.services.accounts import Role, list_users
+    from remit.services.web_database import WebDatabase
+
+    path = tmp_path / "demo.sqlite3"
+    migrate(f"sqlite:///{path}")
+
+    def run(application: object, **kwargs: object) -> None:
+        application.state.remit.db.dispose()  # type: ignore[attr-defined]
+
+    monkeypatch.setattr(uvicorn, "run", run)
+    serve_demo(path, "127.0.0.1", 8766)
+    printed = capsys.readouterr().out
+    assert "demo-investigator-pass" in printed
+    assert "http://127.0.0.1:8766/" in printed
+    from remit.config import Settings
+
+    database = WebDatabase(Settings(database_url=f"sqlite:///{path}"))
+    with database.session() as session:
+        roles = {Role(u.role) for u in list_users(session)}
+    database.dispose()
+    assert roles == set(Role)

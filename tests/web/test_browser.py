@@ -4,14 +4,16 @@ A live server (uvicorn, in a thread, on 127.0.0.1) serves the five seed demo
 patients and the demo users. The walk: sign in, open the MAS demo patient, add
 an encounter with labs and see the MAS badge and its evidence, get a dose
 warning, get the conflict message of a stale edit (nothing lost), enter a
-diary day through a diary link on a phone-sized page, sign out. Screenshots of
-the main pages go to docs/screenshots/ (docs/web.md shows them).
+diary day through a diary link on a phone-sized page, sign out. Screenshots of the main pages are
+taken on the way; with ``REMIT_SCREENSHOTS=docs/screenshots`` they replace the
+pictures docs/web.md shows.
 
 If Chromium cannot start, these tests fail: they are never skipped.
 """
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
@@ -43,7 +45,9 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
-SCREENSHOTS = Path(__file__).parents[2] / "docs" / "screenshots"
+SCREENSHOTS_VARIABLE = (
+    "REMIT_SCREENSHOTS"  # a folder: `REMIT_SCREENSHOTS=docs/screenshots` refreshes the docs' pictures
+)
 MAS_PATIENT = "seed-003-p1"
 
 
@@ -89,10 +93,21 @@ def browser() -> Iterator[Browser]:
             launched.close()
 
 
-def shoot(page: Page, name: str, keep: bool, *, full_page: bool = False) -> None:
-    if keep:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
+@pytest.fixture
+def screenshots(tmp_path: Path) -> Path:
+    """Where the screenshots go: ``$REMIT_SCREENSHOTS`` if set, else the test's temporary folder
+    (so a test run leaves the committed pictures alone)."""
+    chosen = os.environ.get(SCREENSHOTS_VARIABLE)
+    folder = Path(chosen) if chosen else tmp_path / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def shoot(page: Page, name: str, folder: Path | None, *, full_page: bool = False) -> None:
+    if folder is not None:
+        path = folder / f"{name}.png"
+        page.screenshot(path=str(path), full_page=full_page)
+        assert path.stat().st_size > 0
 
 
 def sign_in(page: Page, base: str, username: str, password: str) -> None:
@@ -103,8 +118,10 @@ def sign_in(page: Page, base: str, username: str, password: str) -> None:
     expect(page.locator("h1")).to_have_text("Patients")
 
 
-def test_a_clinician_walks_through_the_registry(live_server: str, browser: Browser, database_url: str) -> None:
-    keep = database_url.startswith("sqlite")
+def test_a_clinician_walks_through_the_registry(
+    live_server: str, browser: Browser, database_url: str, screenshots: Path
+) -> None:
+    keep = screenshots if database_url.startswith("sqlite") else None
     base = live_server
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
@@ -221,8 +238,10 @@ def test_a_clinician_walks_through_the_registry(live_server: str, browser: Brows
     context.close()
 
 
-def test_the_administrator_pages_in_the_browser(live_server: str, browser: Browser, database_url: str) -> None:
-    keep = database_url.startswith("sqlite")
+def test_the_administrator_pages_in_the_browser(
+    live_server: str, browser: Browser, database_url: str, screenshots: Path
+) -> None:
+    keep = screenshots if database_url.startswith("sqlite") else None
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     sign_in(page, live_server, "admin", "demo-admin-pass")

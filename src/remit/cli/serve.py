@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from remit.cli.context import console, settings
 from remit.config import Settings, database_url
@@ -59,12 +58,13 @@ def serve_demo(path: Path, host: str, port: int) -> None:
             users = create_demo_users(session, password_hasher())
     finally:
         database.dispose()
-    table = Table(title="demo logins (synthetic data only)")
-    for name in ("username", "password", "role", "sites"):
-        table.add_column(name, overflow="fold")
-    for user in users:
-        table.add_row(user.username, user.password, user.role.label, ", ".join(user.sites))
     out = console()
-    out.print(table)
+    out.print("demo logins (synthetic data only):", soft_wrap=True, markup=False)
+    for user in users:
+        out.print(
+            f"  {user.username:<20} {user.password:<24} {user.role.label} ({', '.join(user.sites)})",
+            soft_wrap=True,
+            markup=False,
+        )
     out.print(f"open http://{host}:{port}/ and sign in; try patient seed-003-p1 (MAS)", soft_wrap=True, markup=False)
     run(config, host, port)
