@@ -46,7 +46,9 @@ test-fast: install
 	$(BIN)/python -m pytest -q -m "not postgres and not slow" -x
 
 docs: install
-	$(BIN)/python -m remit.docs.generate
+	$(BIN)/python -m remit.reference_docs
+	$(BIN)/python -m remit.casefiles.reference docs/case-files.md
+	$(BIN)/python -m remit.casefiles.schema > docs/reference/case-file.schema.json
 
 bench: install
 	$(BIN)/python benchmarks/evaluate_all.py
