@@ -1,0 +1,154 @@
+"""What an evaluation returns: the outcome tree with its evidence, and the
+result of one instrument for one patient (with its stable JSON shape).
+
+Kept apart from :mod:`remit.rules.interpret` so that renderers, the CLI and
+the web read results without the evaluation machinery.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from remit.core.intervals import Interval
+from remit.core.truth import Truth
+from remit.rules import ast
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """A fact an outcome rests on."""
+
+    kind: str  # observation | finding | episode | diagnosis | medication | diary | genotype | patient
+    ref: str
+    date: date | None
+    text: str
+    analyte: str | None = None
+    value: str | None = None  # as entered
+    unit: str | None = None  # as entered
+    canonical: str | None = None  # canonical interval with unit
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "ref": self.ref,
+            "date": self.date.isoformat() if self.date else None,
+            "text": self.text,
+            "analyte": self.analyte,
+            "value": self.value,
+            "unit": self.unit,
+            "canonical": self.canonical,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """The evaluated node: a truth (truth nodes) or a value interval (value
+    nodes), the evidence used, a note and the children's outcomes."""
+
+    node_id: str
+    label: str
+    truth: Truth | None = None
+    value: Interval | None = None
+    unit: str | None = None
+    evidence: tuple[Evidence, ...] = ()
+    note: str | None = None
+    children: tuple[Outcome, ...] = ()
+
+    def walk(self) -> list[Outcome]:
+        """This outcome and every descendant, depth first."""
+        found = [self]
+        for child in self.children:
+            found.extend(child.walk())
+        return found
+
+    def find(self, node_id: str) -> Outcome:
+        for outcome in self.walk():
+            if outcome.node_id == node_id:
+                return outcome
+        raise KeyError(node_id)
+
+    def all_evidence(self) -> tuple[Evidence, ...]:
+        seen: dict[tuple[str, str], Evidence] = {}
+        for outcome in self.walk():
+            for item in outcome.evidence:
+                seen.setdefault((item.kind, item.ref), item)
+        return tuple(seen.values())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "node": self.node_id,
+            "label": self.label,
+            "status": self.truth.status if self.truth is not None else None,
+            "value": _interval_dict(self.value),
+            "unit": self.unit,
+            "evidence": [e.to_dict() for e in self.evidence],
+            "note": self.note,
+            "children": [c.to_dict() for c in self.children],
+        }
+
+
+def _interval_dict(value: Interval | None) -> list[float | None] | None:
+    if value is None:
+        return None
+    return [_finite(value.low), _finite(value.high)]
+
+
+def _finite(x: float) -> float | None:
+    return x if math.isfinite(x) else None
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """The evaluation of one definition for one patient as of a date."""
+
+    definition: ast.Criterion
+    index_date: date
+    outcome: Outcome
+    score: Interval | None
+    category: str | None
+    possible_categories: tuple[str, ...]
+    decisive_unknowns: tuple[str, ...]
+    baseline_date: date | None = None
+
+    @property
+    def truth(self) -> Truth:
+        assert self.outcome.truth is not None
+        return self.outcome.truth
+
+    @property
+    def status(self) -> str:
+        return self.truth.status
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stable JSON shape (docs/reference/evaluate-json.md)."""
+        from remit.rules.serialize import content_hash
+
+        d = self.definition
+        score_value = None
+        if self.score is not None and self.score.is_point:
+            score_value = self.score.low
+        return {
+            "instrument": d.id,
+            "version": d.version,
+            "title": d.title,
+            "status": self.status,
+            "status_meaning": d.status_meaning or None,
+            "score": score_value,
+            "score_bounds": _interval_dict(self.score),
+            "score_unit": d.score_unit if self.score is not None else None,
+            "category": self.category,
+            "possible_categories": list(self.possible_categories),
+            "verification": d.verification.value,
+            "caveats": list(d.caveats),
+            "evidence": [e.to_dict() for e in self.outcome.all_evidence()],
+            "decisive_unknowns": list(self.decisive_unknowns),
+            "citation": d.citation.describe(),
+            "doi": d.citation.doi,
+            "content_hash": content_hash(d),
+            "as_of": self.index_date.isoformat(),
+            "baseline": self.baseline_date.isoformat() if self.baseline_date else None,
+            "explanation": self.outcome.to_dict(),
+        }
