@@ -82,7 +82,7 @@ def test_before_day_0_the_protocol_says_when_it_may_start() -> None:
     status = status_on(PATIENT_2, -4)
     assert status.start is None
     assert status.next_action.startswith("The protocol says: when a child meets the entry criteria")
-    assert [a.code for a in status.alerts] == ["not_started", "eligibility_not_met"]
+    assert [a.code for a in status.alerts] == ["not_started", "eligibility_indeterminate"]
 
 
 def test_during_the_trial_the_next_target_is_named_with_its_date() -> None:
@@ -166,13 +166,6 @@ def test_eligibility_is_never_met_on_qualitative_data_and_is_the_kleene_and(name
     assert eligibility.truth is combined
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="rules engine ignores data coverage in two operators, so ILAR is NOT MET from the MAS admission "
-    "alone (the sJIA onset lies before the record's coverage): RunLength reads a 6-8 day fever as 'fever < 2 "
-    "weeks' and HasFinding with attributes reads patient 2's 'recurrent' MAS fever as 'never quotidian'. "
-    "With both coverage-aware, eligibility is INDETERMINATE and this passes: remove the marker.",
-)
 @pytest.mark.parametrize("name", [PATIENT_1, PATIENT_2], ids=["patient 1", "patient 2"])
 def test_eligibility_is_indeterminate_when_the_sjia_history_is_not_on_record(name: str) -> None:
     eligibility = status_on(name, 0).eligibility

@@ -475,6 +475,7 @@ class PatientRecord:
             episodes_by_kind.setdefault(episode.kind, []).append(episode)
         self._index["episodes"] = {k: tuple(v) for k, v in episodes_by_kind.items()}
         self._index["coverage"] = self._compute_coverage()
+        self._index["first_fact"] = min(self.dated_facts(), default=None)
 
     def _validate(self) -> None:
         ids: set[str] = set()
@@ -586,6 +587,11 @@ class PatientRecord:
         yield from (e.start for e in self.episodes)
         yield from (a.onset for a in self.adverse_events)
         yield from (d.date for d in self.diary)
+
+    def first_fact(self) -> date | None:
+        """The start of the record: its earliest dated fact (None for an empty record)."""
+        first: date | None = self._index["first_fact"]
+        return first
 
     def coverage(self) -> tuple[date, date] | None:
         """The data-coverage period (declared, or first..last dated fact)."""

@@ -433,7 +433,20 @@ def _run_length(node: ast.RunLength, ctx: _Context) -> Outcome:
             best = (length, list(run))
     length, used = best
     evidence = tuple(Evidence("finding", f.id, f.start, f"{f.kind} {f.start}..{f.last_day}") for f in used)
-    return Outcome(node.id, node.label, value=Interval.point(float(length)), unit="d", evidence=evidence)
+    begin, complete = _recorded_window(ctx.record, start, end)
+    if complete:
+        return Outcome(node.id, node.label, value=Interval.point(float(length)), unit="d", evidence=evidence)
+    # The record is incomplete over the window: a longer run may have gone unrecorded.
+    longest = float((end - begin).days + 1) if begin is not None else math.inf
+    note = "the record does not cover the whole window: a longer run may lie outside it"
+    return Outcome(
+        node.id,
+        node.label,
+        value=Interval(float(length), max(longest, float(length))),
+        unit="d",
+        evidence=evidence,
+        note=note,
+    )
 
 
 def _points(node: ast.Points, ctx: _Context) -> Outcome:
@@ -509,6 +522,22 @@ def _finding_truth(node: ast.HasFinding, finding: Finding) -> Truth:
     return all_of(_attribute_truth(finding.attribute(t.name), t) for t in node.attributes)
 
 
+def _recorded_window(record: PatientRecord, start: date | None, end: date) -> tuple[date | None, bool]:
+    """The part of a window that lies within the record, and whether the record is complete over it.
+
+    The window is clipped to the start of the record (its earliest dated fact):
+    before that the record asserts nothing. It is complete when the record's data
+    coverage (the declared follow-up, else first..last fact) spans it. A record
+    with history before its declared follow-up (a diagnosis made before the
+    registry saw the child) is therefore incomplete over a whole-record window.
+    """
+    first = record.first_fact()
+    if first is None:
+        return start, False
+    begin = first if start is None else max(start, first)
+    return begin, begin <= end and record.covers(begin, end)
+
+
 def _absence(record: PatientRecord, policy: ast.Absent, start: date | None, end: date) -> tuple[Truth, str]:
     first_day = start if start is not None else _life_start(record)
     if policy is ast.Absent.FALSE_IF_COVERED and first_day is not None and record.covers(first_day, end):
@@ -524,6 +553,12 @@ def _has_finding(node: ast.HasFinding, ctx: _Context) -> Outcome:
         return Outcome(node.id, node.label, truth=truth, note=f"{node.kind} {why} {node.window.describe()}")
     judged = [(f, _finding_truth(node, f)) for f in records]
     truth = any_of(t for _, t in judged)
+    note = None
+    if truth is Truth.FALSE and node.attributes and not _recorded_window(ctx.record, start, end)[1]:
+        # The records on file do not qualify, but the window reaches beyond the record,
+        # where a qualifying finding may lie (a sJIA onset before the first admission).
+        truth = Truth.UNKNOWN
+        note = f"no qualifying {node.kind} on record, and the record does not cover {node.window.describe()}"
     used = [f for f, t in judged if t is truth] or [f for f, _ in judged]
     evidence = tuple(
         Evidence(
@@ -537,7 +572,7 @@ def _has_finding(node: ast.HasFinding, ctx: _Context) -> Outcome:
         )
         for f in used
     )
-    return Outcome(node.id, node.label, truth=truth, evidence=evidence)
+    return Outcome(node.id, node.label, truth=truth, evidence=evidence, note=note)
 
 
 def _has_condition(node: ast.HasCondition, ctx: _Context) -> Outcome:
