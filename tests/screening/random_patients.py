@@ -126,7 +126,7 @@ def patient_for(draw: st.DrawFn, definition: ast.Criterion, person_id: str) -> P
         for j in range(draw(st.integers(0, 3))):
             text, unit, ref = draw(_value(analyte, thresholds.get(analyte, [])))
             m = measure(analyte, text, unit, reference=ref)
-            observations.append(Observation(f"{analyte}{j}", m, _day(draw, span)))
+            observations.append(Observation(f"obs-{analyte}{j}", m, _day(draw, span)))
     findings = []
     for kind in sorted(inputs["findings"]):
         spec = FINDING_KINDS[kind]
@@ -143,7 +143,7 @@ def patient_for(draw: st.DrawFn, definition: ast.Criterion, person_id: str) -> P
                 text, unit, _ = draw(_value(spec.value_analyte, thresholds.get(spec.value_analyte, [])))
                 if not text[0].isalpha():
                     value = measure(spec.value_analyte, text, unit)
-            findings.append(Finding(f"{kind}{j}", kind, start, draw(st.booleans()), end, value, attributes))
+            findings.append(Finding(f"finding-{kind}{j}", kind, start, draw(st.booleans()), end, value, attributes))
     episodes = []
     features = sorted(FINDING_KINDS)
     for kind_name in sorted(inputs["episodes"]):

@@ -13,21 +13,7 @@ from remit.rules.ast import Criterion
 from tests.screening.agreement import compiled_rows, disagreements, interpreter_outcomes
 from tests.screening.random_patients import INDEX, baseline_for, patient_for
 
-# Known disagreements this test found and that are not fixed yet: on random
-# patients, the compiled clinical-inactive-disease family (the 2011 CID and the
-# two remission states built on it) differs from the interpreter on some
-# nodes. Recorded as strict xfails so that a fix shows up as an XPASS.
-KNOWN_DISAGREEMENTS = {
-    "acr_cid_2011": "compiled CID 2011 disagrees with the interpreter on some random patients (open)",
-    "remission_on_medication": "built on CID 2011; see acr_cid_2011 (open)",
-    "remission_off_medication": "built on CID 2011; see acr_cid_2011 (open)",
-}
-DEFINITIONS = [
-    pytest.param(d, marks=pytest.mark.xfail(reason=KNOWN_DISAGREEMENTS[d.id], strict=True), id=d.id)
-    if d.id in KNOWN_DISAGREEMENTS
-    else pytest.param(d, id=d.id)
-    for d in INSTRUMENTS.values()
-]
+DEFINITIONS = [pytest.param(d, id=d.id) for d in INSTRUMENTS.values()]
 PATIENTS_PER_EXAMPLE = 12
 
 

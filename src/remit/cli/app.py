@@ -14,6 +14,7 @@ from typing import Annotated, Any, Protocol
 import typer
 from typer.core import TyperGroup
 
+from remit.cli import backup as registry_backup
 from remit.cli import database, demo, dose, evaluate, exporting, importing, interop, patients, pk, protocol, report
 from remit.cli import serve as web_server
 from remit.cli.context import report_error
@@ -39,6 +40,7 @@ COMMAND_MODULES: tuple[_CommandModule, ...] = (
     report,
     protocol,  # remit protocol list/show/status: treatment protocols and follow-up schedules
     web_server,  # remit serve: the web app and JSON API (remit.web)
+    registry_backup,  # remit backup/restore: the whole registry to a file and back
 )
 
 

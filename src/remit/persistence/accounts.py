@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Boolean, ForeignKey, Index, String, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm.exc import StaleDataError
 
 from remit.errors import ConflictError, NotFoundError
 from remit.persistence.audit import utc
@@ -41,11 +43,14 @@ class UserRow(Base):
     password_hash: Mapped[str]
     role: Mapped[str]
     active: Mapped[bool] = mapped_column(Boolean())
-    version: Mapped[int]
+    version: Mapped[int] = mapped_column()
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
     sites: Mapped[list[SiteRow]] = relationship(secondary="user_sites", order_by="SiteRow.code", lazy="selectin")
+
+    # Like patients: an UPDATE names the version read, so two saves of one user cannot both win.
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}  # noqa: RUF012
 
 
 class WebSessionRow(Base):
@@ -189,7 +194,9 @@ class AccountRepository:
         )
         row.sites = [self._site_row(code) for code in sites]
         self._session.add(row)
-        self._session.flush()
+        # Two administrators may pick the same name at the same moment: the unique
+        # index decides, and the loser gets the same refusal as the check above.
+        self._flush_unique(f"the username {username!r} is taken; choose another", "username")
         return _account(row)
 
     def update_user(
@@ -205,12 +212,26 @@ class AccountRepository:
         password_hash: str | None = None,
     ) -> Account:
         row = self._user_row(user_id)
+        username = row.username
+        stale = ConflictError(
+            f"user {username} changed since it was read (stored version {row.version}, edit based on "
+            f"version {expected_version}); reload the page and apply the edit again",
+            field="version",
+        )
         if row.version != expected_version:
+            raise stale
+        # Claim the row first (UPDATE ... WHERE version = N): a save that raced past the
+        # check above waits for this one's transaction and is then refused here.
+        row.version += 1
+        row.updated_at = at
+        try:
+            self._session.flush()
+        except StaleDataError as exc:
             raise ConflictError(
-                f"user {row.username} changed since it was read (stored version {row.version}, edit based on "
-                f"version {expected_version}); reload the page and apply the edit again",
+                f"user {username} was changed by someone else while saving; reload the page and apply "
+                f"the edit again",
                 field="version",
-            )
+            ) from exc
         if display_name is not None:
             row.display_name = display_name
         if role is not None:
@@ -221,14 +242,18 @@ class AccountRepository:
             row.active = active
         if password_hash is not None:
             row.password_hash = password_hash
-        row.version += 1
-        row.updated_at = at
         self._session.flush()
         return _account(row)
 
     def rehash_password(self, user_id: int, password_hash: str) -> None:
         """A stronger hash of the same password (parameters raised): not an edit, no version bump."""
         self._session.execute(update(UserRow).where(UserRow.id == user_id).values(password_hash=password_hash))
+
+    def _flush_unique(self, message: str, field: str) -> None:
+        try:
+            self._session.flush()
+        except IntegrityError as exc:
+            raise ConflictError(message, field=field) from exc
 
     def _user_row(self, user_id: int) -> UserRow:
         row = self._session.get(UserRow, user_id)
@@ -258,7 +283,7 @@ class AccountRepository:
         if self._session.scalars(select(SiteRow).where(SiteRow.code == code)).one_or_none() is not None:
             raise ConflictError(f"site {code!r} exists already", field="code")
         self._session.add(SiteRow(code=code, name=name))
-        self._session.flush()
+        self._flush_unique(f"site {code!r} exists already", "code")
         return Site(code, name, 0)
 
     def rename_site(self, code: str, name: str | None) -> Site:
@@ -385,12 +410,14 @@ class AccountRepository:
             raise NotFoundError(f"no diary link {link_id}")
         return self._link(found[0], found[1])
 
-    def revoke_diary_link(self, link_id: int, at: datetime) -> None:
-        self._session.execute(
+    def revoke_diary_link(self, link_id: int, at: datetime) -> bool:
+        """Revoke a live link; False if it was revoked already (then nothing changes)."""
+        done = self._session.execute(
             update(DiaryLinkRow)
             .where(DiaryLinkRow.id == link_id, DiaryLinkRow.revoked_at.is_(None))
             .values(revoked_at=at)
         )
+        return bool(getattr(done, "rowcount", 0) == 1)
 
     @staticmethod
     def _link(row: DiaryLinkRow, patient: PatientRow) -> DiaryLink:

@@ -11,9 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, Insert, event
 from sqlalchemy import create_engine as sqlalchemy_create_engine
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
 from remit.errors import StorageError
 
@@ -41,6 +43,17 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")  # an in-memory database answers "memory" and carries on
     finally:
         cursor.close()
+
+
+def insert_ignoring_duplicates(session: Session, entity: Any, **values: Any) -> Insert:
+    """``INSERT ... ON CONFLICT DO NOTHING`` in the session's dialect (both backends have it).
+
+    For rows that any writer may create first (a site met in an import): the loser of the
+    race waits for the winner's transaction and then inserts nothing, instead of failing.
+    """
+    dialect = session.get_bind().dialect.name
+    builder = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return builder(entity).values(**values).on_conflict_do_nothing()
 
 
 def sqlite_path(url: str) -> Path | None:

@@ -20,6 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from remit.core.record import BirthDate, PatientRecord, Sex
 from remit.errors import ConflictError, NotFoundError
 from remit.persistence.audit import utc
+from remit.persistence.engine import insert_ignoring_duplicates
 from remit.persistence.records import clear_patient_row, fill_patient_row, record_from_row
 from remit.persistence.tables import (
     AdverseEventRow,
@@ -161,14 +162,18 @@ class PatientRepository:
         patient_id = record.patient.id
         row = self._row(patient_id, load_all=True)
         self._check_version(row, expected_version)
-        # Old children go first, in their own flush: the unit of work inserts
+        # Claim the row before touching its children: this UPDATE ... WHERE version = N
+        # takes the row's write lock, so a writer that raced past the check above waits
+        # here and is refused, before it deletes rows the winner has already replaced.
+        row.version = expected_version + 1
+        row.updated_at = at
+        self._flush(patient_id)
+        # Old children go next, in their own flush: the unit of work inserts
         # before it deletes, which would collide with the (patient, key) keys.
         clear_patient_row(row)
         self._flush(patient_id)
         row.site = self._site(record.patient.site)
         fill_patient_row(row, record)
-        row.version = expected_version + 1
-        row.updated_at = at
         self._flush(patient_id)
         return row.version
 
@@ -195,10 +200,13 @@ class PatientRepository:
             ) from exc
 
     def _site(self, code: str) -> SiteRow:
+        """The site row, created if missing. Two imports may meet a new site at the same
+        moment; ``INSERT ... ON CONFLICT DO NOTHING`` lets the second wait for the first
+        and use its row, where a plain INSERT would refuse the second patient."""
         site = self._session.scalars(select(SiteRow).where(SiteRow.code == code)).one_or_none()
         if site is None:
-            site = SiteRow(code=code)
-            self._session.add(site)
+            self._session.execute(insert_ignoring_duplicates(self._session, SiteRow, code=code))
+            site = self._session.scalars(select(SiteRow).where(SiteRow.code == code)).one()
         return site
 
     def _row(self, patient_id: str, *, load_all: bool = False) -> PatientRow:

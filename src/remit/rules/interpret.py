@@ -554,9 +554,11 @@ def _has_finding(node: ast.HasFinding, ctx: _Context) -> Outcome:
     judged = [(f, _finding_truth(node, f)) for f in records]
     truth = any_of(t for _, t in judged)
     note = None
-    if truth is Truth.FALSE and node.attributes and not _recorded_window(ctx.record, start, end)[1]:
-        # The records on file do not qualify, but the window reaches beyond the record,
-        # where a qualifying finding may lie (a sJIA onset before the first admission).
+    incomplete = not _recorded_window(ctx.record, start, end)[1]
+    if truth is Truth.FALSE and node.attributes and incomplete and all(f.present for f in records):
+        # Present findings that do not qualify (a "recurrent" MAS fever) say nothing of
+        # the time the record does not cover, where a qualifying one may lie (the sJIA
+        # onset before the first admission). A finding recorded absent still decides.
         truth = Truth.UNKNOWN
         note = f"no qualifying {node.kind} on record, and the record does not cover {node.window.describe()}"
     used = [f for f, t in judged if t is truth] or [f for f, _ in judged]

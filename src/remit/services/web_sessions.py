@@ -21,7 +21,7 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from sqlalchemy.orm import Session
 
-from remit.errors import NotFoundError, RemitError
+from remit.errors import ConflictError, NotFoundError, RemitError
 from remit.persistence.accounts import Account, AccountRepository, DiaryLink, WebSession
 from remit.persistence.audit import AuditEntry, AuditTrail
 from remit.services.accounts import verify_password
@@ -161,7 +161,9 @@ def revoke_diary_link(session: Session, patient_id: str, link_id: int, *, actor:
         link = repository.diary_link_by_id(link_id)
         if link.patient_id != patient_id:
             raise NotFoundError(f"no diary link {link_id} for patient {patient_id}")
-        repository.revoke_diary_link(link_id, at)
+        if not repository.revoke_diary_link(link_id, at):
+            # Revoked already (perhaps a moment ago, in another tab): nothing changed, nothing to log.
+            raise ConflictError(f"diary link {link_id} was revoked already", field="link")
         AuditTrail(session).append(
             AuditEntry(at, actor, "delete", DIARY_LINK, str(link_id), {"patient": patient_id}, None, "revoked")
         )

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from fastapi.routing import APIRoute
 from sqlalchemy.orm import Session
 
@@ -239,8 +239,15 @@ def optional_principal(request: Request) -> Principal | None:
     return found if isinstance(found, Principal) else None
 
 
-def patient_ref(request: Request) -> str:
-    """The registry id of the ``{patient_id}`` of the path, resolved by the guard."""
+PATIENT_PATH_DESCRIPTION = "The patient's id; for a statistician, the patient's pseudonym."
+
+
+def patient_ref(request: Request, patient_id: Annotated[str, Path(description=PATIENT_PATH_DESCRIPTION)]) -> str:
+    """The registry id of the ``{patient_id}`` of the path, resolved by the guard.
+
+    ``patient_id`` is declared here (not read from ``request.path_params``) so that every route
+    using this dependency documents the path parameter in the OpenAPI description."""
+    del patient_id  # the guard has resolved it (a statistician's pseudonym is not the registry id)
     found = getattr(request.state, "patient_id", None)
     if not isinstance(found, str):  # pragma: no cover - the guard ran first
         raise NotFoundError("no patient")

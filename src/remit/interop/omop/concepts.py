@@ -26,7 +26,19 @@ from pathlib import Path
 from remit.interop.errors import MalformedFileError
 
 COLUMNS = ("domain", "remit_code", "vocabulary", "source_code", "concept_id", "verified", "evidence")
-DOMAINS = ("gender", "visit", "type", "operator", "measurement", "unit", "condition", "drug", "route", "finding")
+DOMAINS = (
+    "gender",
+    "visit",
+    "type",
+    "operator",
+    "measurement",
+    "unit",
+    "condition",
+    "drug",
+    "route",
+    "finding",
+    "episode",
+)
 REGISTRY_TYPE = "registry"
 
 

@@ -5,28 +5,29 @@ exports put remit codes and LOINC codes there), then from concept ids through
 the concept map. Values are read from ``value_source_value`` and
 ``unit_source_value`` - what was entered - through remit's one measuring
 function; a row without them is read from ``value_as_number`` in the unit of
-``unit_concept_id``. ``remit_source_key`` (written by remit) restores item ids,
-visit weights and heights, finding end dates and which rows form a course;
-without it, ids are made from row ids and a person's exposures of one drug
-are joined into courses by the 30-day persistence window.
+``unit_concept_id``. ``remit_source_key`` and ``remit_source_detail`` (written by
+remit) restore item ids, visit weights and heights, finding end dates, which
+rows form a course, and every field no CDM column holds; NOTE rows restore
+free text. Without them, ids are made from row ids and a person's exposures
+of one drug are joined into courses by the 30-day persistence window.
 
 Every row becomes one report line: imported, merged (a visit weight into its
-visit, a further dose row into its course, drug eras - derived data) or
-skipped with the reason.
+visit, a further dose row into its course, a note into its item, drug eras -
+derived data) or skipped with the reason.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
 from remit.core.analytes import ANALYTES, LOCAL_SYSTEM, Analyte, ValueKind, analyte
 from remit.core.codes import LOINC, Coding
 from remit.core.conditions import CONDITIONS
-from remit.core.findings import FINDING_KINDS
+from remit.core.findings import FINDING_KINDS, FindingKind
 from remit.core.measurements import Measurement, ReferenceRange, measure, reference_range
 from remit.core.record import (
     BirthDate,
@@ -40,7 +41,6 @@ from remit.core.record import (
     MedicationCourse,
     Observation,
     Patient,
-    PatientRecord,
     Route,
     Sex,
     StopReason,
@@ -50,41 +50,22 @@ from remit.errors import RecordError, RemitError, UnitError, UnknownCodeError
 from remit.interop.courses import Exposure, group_exposures, knows_frequency
 from remit.interop.errors import MalformedFileError
 from remit.interop.omop.concepts import ConceptMap
-from remit.interop.omop.storage import Rows, TableSource
-from remit.interop.omop.tables import CDM_TABLES, TABLES
-from remit.interop.report import Imported, ImportReport
+from remit.interop.omop.details import Value
+from remit.interop.omop.reading_base import REPORTED, Person, Row
+from remit.interop.omop.reading_events import EventReader, attributes
+from remit.interop.omop.storage import TableSource
+from remit.interop.omop.tables import TABLES
+from remit.interop.omop.writing_events import ADVERSE_EVENT_TYPE
+from remit.interop.report import Imported
 
 DEFAULT_SITE = "omop-import"
 SOURCE_VALUE_SYSTEM = "urn:remit:omop-source-value"  # a measurement_source_value that is neither remit's nor LOINC
-_REPORTED = "\x00reported"  # a handler's answer when it wrote the report line itself
-
-
-@dataclass
-class _Person:
-    patient: Patient
-    follow_up: tuple[date, date] | None = None
-    diagnoses: list[Diagnosis] = field(default_factory=list)
-    encounters: dict[int, Encounter] = field(default_factory=dict)
-    observations: list[Observation] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
-    courses: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    exposures: list[Exposure] = field(default_factory=list)
-    ids: set[str] = field(default_factory=set)
-
-    def record(self) -> PatientRecord:
-        return PatientRecord(
-            patient=self.patient,
-            diagnoses=tuple(self.diagnoses),
-            encounters=tuple(self.encounters.values()),
-            observations=tuple(self.observations),
-            findings=tuple(self.findings),
-            follow_up=self.follow_up,
-        )
+_READ_FIRST = ("visit_occurrence", "condition_occurrence", "measurement", "observation", "drug_exposure", "episode")
 
 
 def read_omop(source: TableSource, concepts: ConceptMap | None = None, *, default_site: str = DEFAULT_SITE) -> Imported:
     """Records from the CDM tables of ``source`` (``person`` is required)."""
-    tables = {name: source.rows(name) for name in (*CDM_TABLES, "remit_source_key")}
+    tables = {name: source.rows(name) for name in TABLES}
     if tables["person"] is None:
         raise MalformedFileError("no person table: not an OMOP CDM", file=source.describe())
     for name, rows in tables.items():
@@ -97,17 +78,7 @@ def read_omop(source: TableSource, concepts: ConceptMap | None = None, *, defaul
     return _Reader(tables, concepts or ConceptMap.load(), default_site).read()
 
 
-class _Reader:
-    def __init__(self, tables: Mapping[str, Rows | None], concepts: ConceptMap, default_site: str) -> None:
-        self.tables = {name: rows or [] for name, rows in tables.items()}
-        self.concepts = concepts
-        self.default_site = default_site
-        self.report = ImportReport()
-        self.people: dict[int, _Person] = {}
-        self.keys: dict[tuple[str, int], dict[str, Any]] = {
-            (str(k["table_name"]), int(k["row_id"])): k for k in self.tables["remit_source_key"]
-        }
-
+class _Reader(EventReader):
     def read(self) -> Imported:
         sites = {
             row["care_site_id"]: row.get("care_site_name") or row.get("care_site_source_value")
@@ -119,19 +90,21 @@ class _Reader:
             self.guard("person", row, lambda r: self.person(r, sites))
         for row in self.tables["observation_period"]:
             self.for_person("observation_period", row, self.period)
-        for table, handler in (
-            ("visit_occurrence", self.visit),
-            ("condition_occurrence", self.condition),
-            ("measurement", self.measurement),
-            ("observation", self.observation),
-            ("drug_exposure", self.drug_exposure),
-        ):
+        handlers = {
+            "visit_occurrence": self.visit,
+            "condition_occurrence": self.condition,
+            "measurement": self.measurement,
+            "observation": self.observation,
+            "drug_exposure": self.drug_exposure,
+            "episode": self.episode,
+        }
+        for table in _READ_FIRST:
             for row in self.tables[table]:
-                self.for_person(table, row, handler)
+                self.for_person(table, row, handlers[table])
+        for row in self.tables["episode_event"]:
+            self.guard("episode_event", row, self.episode_event)
         for row in self.tables["drug_era"]:
             self.report.merged("drug_era", f"drug_era {row['drug_era_id']}", "derived from drug_exposure; not stored")
-        for row in self.tables["remit_source_key"]:
-            self.report.merged("remit_source_key", f"{row['table_name']} {row['row_id']}", "used to restore remit ids")
         records = []
         for person in self.people.values():
             medications = self.courses(person)
@@ -141,45 +114,12 @@ class _Reader:
                 raise MalformedFileError(
                     f"person {person.patient.id}: the rows do not form a consistent record: {exc.message}"
                 ) from exc
+        self.report_side_tables()
         return Imported(tuple(records), self.report)
-
-    # ----- plumbing -------------------------------------------------------------
-
-    def where(self, table: str, row: Mapping[str, Any]) -> str:
-        return f"{table} {row[TABLES[table][0].name]}"
-
-    def guard(self, table: str, row: dict[str, Any], handle: Any) -> None:
-        try:
-            note = handle(row)
-        except (RemitError, ValueError, KeyError) as exc:
-            message = exc.message if isinstance(exc, RemitError) else str(exc)
-            prefix = "unknown code: " if isinstance(exc, UnknownCodeError) else ""
-            self.report.skipped(table, self.where(table, row), prefix + message)
-            return
-        if note != _REPORTED:
-            self.report.imported(table, self.where(table, row), note or None)
-
-    def for_person(self, table: str, row: dict[str, Any], handle: Any) -> None:
-        person = self.people.get(row.get("person_id"))  # type: ignore[arg-type]
-        if person is None:
-            self.report.skipped(table, self.where(table, row), f"missing subject: no person {row.get('person_id')}")
-            return
-        self.guard(table, row, lambda r: handle(person, r))
-
-    def key(self, table: str, row: Mapping[str, Any]) -> dict[str, Any] | None:
-        return self.keys.get((table, int(row[TABLES[table][0].name])))
-
-    def item_id(self, person: _Person, table: str, row: Mapping[str, Any], prefix: str) -> str:
-        key = self.key(table, row)
-        found = str(key["remit_id"]) if key is not None else f"{prefix}-{row[TABLES[table][0].name]}"
-        if found in person.ids:
-            raise RecordError(f"id {found!r} is used twice")
-        person.ids.add(found)
-        return found
 
     # ----- tables -------------------------------------------------------------------
 
-    def person(self, row: dict[str, Any], sites: Mapping[Any, Any]) -> str | None:
+    def person(self, row: Row, sites: Mapping[Any, Any]) -> str | None:
         note = None
         gender = row.get("gender_source_value")
         if gender not in {s.value for s in Sex}:
@@ -198,18 +138,21 @@ class _Reader:
         )
         if any(p.patient.id == patient.id for p in self.people.values()):
             raise RecordError(f"a second person with source value {patient.id!r}")
-        self.people[int(row["person_id"])] = _Person(patient)
+        text = self.text("person", int(row["person_id"]), "note", f"the note of patient {patient.id}")
+        self.people[int(row["person_id"])] = Person(replace(patient, note=text))
         return note
 
-    def period(self, person: _Person, row: dict[str, Any]) -> str | None:
+    def period(self, person: Person, row: Row) -> str | None:
         start, end = row["observation_period_start_date"], row["observation_period_end_date"]
+        if self.role("observation_period", row) == "derived":
+            person.follow_up_derived = True
         if person.follow_up is None:
             person.follow_up = (start, end)
             return None
         person.follow_up = (min(start, person.follow_up[0]), max(end, person.follow_up[1]))
         return "joined with the person's other observation period(s) into one follow-up period"
 
-    def visit(self, person: _Person, row: dict[str, Any]) -> None:
+    def visit(self, person: Person, row: Row) -> None:
         source = str(row.get("visit_source_value") or "")
         kind_text, _, month_text = source.partition(":")
         if kind_text in {k.value for k in EncounterKind}:
@@ -223,15 +166,21 @@ class _Reader:
         start, end = row["visit_start_date"], row["visit_end_date"]
         if end < start:
             raise RecordError(f"the visit ends ({end}) before it starts ({start})")
-        person.encounters[int(row["visit_occurrence_id"])] = Encounter(
-            id=self.item_id(person, "visit_occurrence", row, "visit"),
+        row_id = int(row["visit_occurrence_id"])
+        details = self.detail_map("visit_occurrence", row_id)
+        visit_id = self.item_id(person, "visit_occurrence", row, "visit")
+        person.encounters[row_id] = Encounter(
+            id=visit_id,
             date=start,
             kind=kind,
             month=int(month_text) if month_text.isdigit() else None,
-            end=end if end != start else None,
+            end=_date(details["end"]) if "end" in details else end if end != start else None,
+            note=self.text("visit_occurrence", row_id, "note", f"the note of visit {visit_id}"),
         )
 
-    def condition(self, person: _Person, row: dict[str, Any]) -> None:
+    def condition(self, person: Person, row: Row) -> str | None:
+        if self.role("condition_occurrence", row) == ADVERSE_EVENT_TYPE:
+            return self.adverse_event(person, row)
         code = row.get("condition_source_value")
         if code not in CONDITIONS:
             code = self.concepts.remit_code("condition", row.get("condition_concept_id"))
@@ -241,101 +190,126 @@ class _Reader:
                 f"{row.get('condition_concept_id')}"
             )
         status = row.get("condition_status_source_value")
+        row_id = int(row["condition_occurrence_id"])
+        details = self.detail_map("condition_occurrence", row_id)
+        codings = details.get("codings")
+        diagnosis_id = self.item_id(person, "condition_occurrence", row, "condition")
         person.diagnoses.append(
             Diagnosis(
-                id=self.item_id(person, "condition_occurrence", row, "condition"),
+                id=diagnosis_id,
                 condition=code,
-                onset=row["condition_start_date"],
+                onset=_date(details["onset"]) if "onset" in details else row["condition_start_date"],
                 status=DiagnosisStatus(status)
                 if status in {s.value for s in DiagnosisStatus}
                 else DiagnosisStatus.ACTIVE,
-                codings=CONDITIONS[code].codings,
+                codings=_codings(codings) if codings is not None else CONDITIONS[code].codings,
+                recorded=_date(details.get("recorded")),
+                note=self.text("condition_occurrence", row_id, "note", f"the note of diagnosis {diagnosis_id}"),
             )
         )
+        return None
 
-    def measurement(self, person: _Person, row: dict[str, Any]) -> str | None:
+    def measurement(self, person: Person, row: Row) -> str | None:
         spec = self.analyte(row, "measurement")
         notes: list[str] = []
-        m = self.value(spec, row, notes=notes)
+        m = self.value(spec, row, "measurement", notes=notes)
         visit = person.encounters.get(row.get("visit_occurrence_id"))  # type: ignore[arg-type]
-        key = self.key("measurement", row)
-        role = key.get("role") if key is not None else None
+        role = self.role("measurement", row)
         if role in ("encounter_weight", "encounter_height") and visit is not None:
             name = "weight" if role == "encounter_weight" else "height"
             if getattr(visit, name) is None and spec.id == name:
                 with_measure = replace(visit, weight=m) if name == "weight" else replace(visit, height=m)
                 person.encounters[int(row["visit_occurrence_id"])] = with_measure
                 self.report.merged("measurement", self.where("measurement", row), f"the {name} of visit {visit.id}")
-                return _REPORTED
-        person.observations.append(
-            Observation(
-                id=self.item_id(person, "measurement", row, "measurement"),
-                measurement=m,
-                date=row["measurement_date"],
-                time=_time(row.get("measurement_time"), row.get("measurement_datetime")),
-                encounter=visit.id if visit is not None else None,
-                code=self.received_code(spec, row.get("measurement_source_value")),
-            )
-        )
+                return REPORTED
+        person.observations.append(self.lab(person, spec, m, row, "measurement", visit))
         return "; ".join(notes) or None
 
-    def observation(self, person: _Person, row: dict[str, Any]) -> None:
+    def lab(
+        self, person: Person, spec: Analyte, m: Measurement, row: Row, table: str, visit: Encounter | None
+    ) -> Observation:
+        row_id = int(row[f"{table}_id"])
+        code = self.detail_map(table, row_id).get("code")
+        observation_id = self.item_id(person, table, row, table)
+        stamp = row.get(f"{table}_datetime")
+        return Observation(
+            id=observation_id,
+            measurement=m,
+            date=row[f"{table}_date"],
+            time=_time(row.get("measurement_time"), stamp),
+            encounter=visit.id if visit is not None else None,
+            source=self.text(table, row_id, "source", f"the source of {observation_id}"),
+            code=_coding(code) if code is not None else self.received_code(spec, row.get(f"{table}_source_value")),
+        )
+
+    def observation(self, person: Person, row: Row) -> str | None:
+        role = self.role("observation", row)
+        if role == "genotype":
+            return self.genotype(person, row)
+        if role == "diary":
+            return self.diary_answer(person, row, str((self.key("observation", row) or {})["remit_id"]))
+        if role == "episode_feature":
+            return self.episode_feature(person, row)
         source = row.get("observation_source_value")
         visit = person.encounters.get(row.get("visit_occurrence_id"))  # type: ignore[arg-type]
         if isinstance(source, str) and source in FINDING_KINDS:
-            kind = FINDING_KINDS[source]
-            present = row.get("value_as_string")
-            if present not in ("present", "absent"):
-                raise RecordError(f"a finding needs value_as_string present or absent, not {present!r}")
-            value = None
-            if (
-                kind.value_analyte is not None
-                and (row.get("value_source_value") or row.get("value_as_number")) is not None
-            ):
-                value = self.value(analyte(kind.value_analyte), row)
-            key = self.key("observation", row)
-            person.findings.append(
-                Finding(
-                    id=self.item_id(person, "observation", row, "observation"),
-                    kind=kind.id,
-                    start=row["observation_date"],
-                    present=present == "present",
-                    end=key.get("end_date") if key is not None else None,
-                    value=value,
-                    encounter=visit.id if visit is not None else None,
-                )
-            )
-            return
+            self.finding(person, row, FINDING_KINDS[source], visit)
+            return None
         spec = self.analyte(row, "observation")
         if spec.kind is not ValueKind.QUALITATIVE:
             raise RecordError(f"{spec.name} is numeric: it belongs in the measurement table")
         text = row.get("value_source_value") or row.get("value_as_string")
         if text is None:
             raise RecordError("no value (value_source_value or value_as_string)")
-        stamp = row.get("observation_datetime")
-        person.observations.append(
-            Observation(
-                id=self.item_id(person, "observation", row, "observation"),
-                measurement=measure(spec.id, str(text), row.get("unit_source_value")),
-                date=row["observation_date"],
-                time=stamp.time() if isinstance(stamp, dt.datetime) else None,
+        reference = self.stored_reference("observation", row)
+        m = measure(spec.id, str(text), row.get("unit_source_value"), reference=reference)
+        person.observations.append(self.lab(person, spec, m, row, "observation", visit))
+        return None
+
+    def finding(self, person: Person, row: Row, kind: FindingKind, visit: Encounter | None) -> None:
+        present = row.get("value_as_string")
+        if present not in ("present", "absent"):
+            raise RecordError(f"a finding needs value_as_string present or absent, not {present!r}")
+        value = None
+        if kind.value_analyte is not None and (row.get("value_source_value") or row.get("value_as_number")) is not None:
+            value = self.value(analyte(kind.value_analyte), row, "observation")
+        key = self.key("observation", row)
+        row_id = int(row["observation_id"])
+        finding_id = self.item_id(person, "observation", row, "observation")
+        person.findings.append(
+            Finding(
+                id=finding_id,
+                kind=kind.id,
+                start=row["observation_date"],
+                present=present == "present",
+                end=key.get("end_date") if key is not None else None,
+                value=value,
+                attributes=attributes(self.detail_list("observation", row_id)),
                 encounter=visit.id if visit is not None else None,
-                code=self.received_code(spec, source),
+                note=self.text("observation", row_id, "note", f"the note of finding {finding_id}"),
             )
         )
 
-    def drug_exposure(self, person: _Person, row: dict[str, Any]) -> str | None:
+    def drug_exposure(self, person: Person, row: Row) -> str | None:
         drug = self.drug(row)
         row = row | {"drug": drug}
         key = self.key("drug_exposure", row)
         if key is not None:
-            rows = person.courses.setdefault(str(key["remit_id"]), [])
-            rows.append(row | {"role": key.get("role")})
+            row_id = int(row["drug_exposure_id"])
+            course = str(key["remit_id"])
+            rows = person.courses.setdefault(course, [])
+            rows.append(
+                row
+                | {
+                    "role": key.get("role"),
+                    "details": self.detail_map("drug_exposure", row_id),
+                    "note": self.text("drug_exposure", row_id, "note", f"the note of course {course}"),
+                    "text": self.text("drug_exposure", row_id, "text", f"the dose text of course {course}"),
+                }
+            )
             if len(rows) > 1:
-                self.report.merged(
-                    "drug_exposure", self.where("drug_exposure", row), f"part of course {key['remit_id']}"
-                )
-                return _REPORTED
+                self.report.merged("drug_exposure", self.where("drug_exposure", row), f"part of course {course}")
+                return REPORTED
             return None
         sig = row.get("sig")
         route = row.get("route_source_value")
@@ -355,7 +329,7 @@ class _Reader:
                 else None,
             )
         )
-        return _REPORTED  # reported when the courses are built
+        return REPORTED  # reported when the courses are built
 
     # ----- helpers --------------------------------------------------------------
 
@@ -373,11 +347,16 @@ class _Reader:
             )
         return ANALYTES[code]
 
-    def value(self, spec: Analyte, row: Mapping[str, Any], *, notes: list[str] | None = None) -> Measurement:
+    def value(
+        self, spec: Analyte, row: Mapping[str, Any], table: str, *, notes: list[str] | None = None
+    ) -> Measurement:
         """The value as entered if the row has it, else ``value_as_number`` in
-        the unit of ``unit_concept_id``. With ``notes``, the reference range is
-        read too (a range that cannot be converted is dropped with a note)."""
-        reference = self.reference(spec, row, notes) if notes is not None else None
+        the unit of ``unit_concept_id``. The reference range is remit's detail
+        if there is one, else (with ``notes``) ``range_low``/``range_high``
+        (a range that cannot be converted is dropped with a note)."""
+        reference = self.stored_reference(table, row)
+        if reference is None and notes is not None:
+            reference = self.reference(spec, row, notes)
         text = row.get("value_source_value")
         if text is not None:
             return measure(spec.id, str(text), row.get("unit_source_value"), reference=reference)
@@ -387,6 +366,16 @@ class _Reader:
         operator = self.concepts.remit_code("operator", row.get("operator_concept_id")) or ""
         text = f"{'' if operator == '=' else operator}{number!r}"
         return measure(spec.id, text, self.number_unit(spec, row), reference=reference)
+
+    def stored_reference(self, table: str, row: Mapping[str, Any]) -> ReferenceRange | None:
+        """A reference range remit wrote as a detail (canonical unit, with its source)."""
+        found = self.detail_map(table, int(row[f"{table}_id"])).get("reference")
+        if found is None:
+            return None
+        if not isinstance(found, list) or len(found) != 3:
+            raise RecordError(f"a reference detail is [low, high, source], not {found!r}")
+        low, high, source = found
+        return ReferenceRange(low, high, str(source))
 
     def number_unit(self, spec: Analyte, row: Mapping[str, Any]) -> str:
         """The unit of ``value_as_number`` and the range: from ``unit_concept_id``
@@ -441,7 +430,7 @@ class _Reader:
             raise UnknownCodeError(f"no remit drug for source value {source!r} / concept {row.get('drug_concept_id')}")
         return code
 
-    def courses(self, person: _Person) -> list[MedicationCourse]:
+    def courses(self, person: Person) -> list[MedicationCourse]:
         courses = [_course(course_id, rows) for course_id, rows in person.courses.items()]
         for course, exposures in group_exposures(person.exposures):
             first, *rest = exposures
@@ -454,29 +443,36 @@ class _Reader:
         return courses
 
 
-def _course(course_id: str, rows: list[dict[str, Any]]) -> MedicationCourse:
-    rows = sorted(rows, key=lambda r: (r["drug_exposure_start_date"], r["drug_exposure_id"]))
-    last = rows[-1]
+def _course(course_id: str, rows: list[Row]) -> MedicationCourse:
+    """A course from remit's own rows, in the order they were written."""
+    rows = sorted(rows, key=lambda r: r["drug_exposure_id"])
+    first, last = rows[0], rows[-1]
     doses = tuple(
         Dose(
             start=r["drug_exposure_start_date"],
             amount=float(r["quantity"]),
             unit=str(r["dose_unit_source_value"]),
             frequency=Frequency(r["sig"]),
+            text=r["text"],
+            count=_int(r["details"].get("count")),
         )
         for r in rows
         if r["role"] == "dose"
     )
     route = last.get("route_source_value")
     reason = last.get("stop_reason")
+    details = first["details"]
     return MedicationCourse(
         id=course_id,
         drug=str(last["drug"]),
         route=Route(route) if route in {r.value for r in Route} else Route.OTHER,
-        start=rows[0]["drug_exposure_start_date"],
+        start=first["drug_exposure_start_date"],
         doses=doses,
         stop=last.get("verbatim_end_date"),
         stop_reason=StopReason(reason) if reason in {s.value for s in StopReason} else None,
+        switched_to=_text(details.get("switched_to")),
+        indication=_text(details.get("indication")),
+        note=first["note"],
     )
 
 
@@ -486,3 +482,35 @@ def _time(text: Any, stamp: Any) -> dt.time | None:
     if isinstance(text, str) and text:
         return dt.time.fromisoformat(text)
     return None
+
+
+def _date(value: Value) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    raise RecordError(f"expected a date detail, not {value!r}")
+
+
+def _int(value: Value) -> int | None:
+    if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+        return value
+    raise RecordError(f"expected an integer detail, not {value!r}")
+
+
+def _text(value: Value) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    raise RecordError(f"expected a text detail, not {value!r}")
+
+
+def _coding(value: Value) -> Coding:
+    if isinstance(value, list) and len(value) == 3 and all(v is None or isinstance(v, str) for v in value):
+        system, code, display = value
+        if system and code:
+            return Coding(system, code, display)
+    raise RecordError(f"a coding detail is [system, code, display], not {value!r}")
+
+
+def _codings(value: Value) -> tuple[Coding, ...]:
+    if not isinstance(value, list):
+        raise RecordError(f"a codings detail is a list, not {value!r}")
+    return tuple(_coding(item) for item in value)

@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from remit.interop.errors import InteropError, MalformedFileError
-from remit.interop.omop.tables import ID_COLUMN, TABLES, arrow_schema, ddl, duckdb_types
+from remit.interop.omop.tables import ORDER_BY, TABLES, arrow_schema, ddl, duckdb_types
 
 Rows = list[dict[str, Any]]
 
@@ -119,7 +119,7 @@ class DuckDBSource:
             if not found or not found[0]:
                 return None
             qualified = f'"{self.schema}"."{table}"' if self.schema else f'"{table}"'
-            query = f"SELECT * FROM {qualified} ORDER BY {ID_COLUMN[table]}"  # noqa: S608 - CDM table names only
+            query = f"SELECT * FROM {qualified} ORDER BY {ORDER_BY[table]}"  # noqa: S608 - CDM table names only
             result: Rows = con.execute(query).to_arrow_table().to_pylist()
             return result
 
@@ -200,7 +200,7 @@ class SqlSource:
             return None
         qualified = f'"{self.schema}"."{table}"' if self.schema else f'"{table}"'
         with self.engine.connect() as connection:
-            result = connection.execute(text(f"SELECT * FROM {qualified} ORDER BY {ID_COLUMN[table]}"))  # noqa: S608
+            result = connection.execute(text(f"SELECT * FROM {qualified} ORDER BY {ORDER_BY[table]}"))  # noqa: S608
             return [dict(row._mapping) for row in result]
 
     def close(self) -> None:

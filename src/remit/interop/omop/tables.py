@@ -6,9 +6,14 @@ Columns and required flags are from ``OMOP_CDMv5.4_Field_Level.csv``
 Parquet schema, CSV reading - because type sniffing silently truncates
 decimals (standards §0.4).
 
-``remit_source_key`` is not a CDM table: it maps rows back to remit ids and
-roles so that remit's own exports read back the same records. A CDM from
-elsewhere does not need it.
+``remit_source_key`` and ``remit_source_detail`` are not CDM tables:
+the first maps rows back to remit ids and roles, the second holds, per CDM
+row, the typed facts no CDM column carries (a diagnosis's recorded date and
+codings, finding and episode attributes, a dose count, an adverse event's
+seriousness ...), so that remit's own exports read back the same records. A
+CDM from elsewhere needs neither. ``episode``, ``episode_event`` and ``note``
+are the v5.4 tables of those names (columns and NOT NULL flags from the
+official v5.4 DDL, ``inst/ddl/5.4/postgresql`` in OHDSI/CommonDataModel).
 """
 
 from __future__ import annotations
@@ -100,11 +105,31 @@ TABLES: Mapping[str, tuple[Column, ...]] = MappingProxyType(
             f"drug_era_id{_B}* person_id{_B}* drug_concept_id{_I}* drug_era_start_date{_D}* "
             f"drug_era_end_date{_D}* drug_exposure_count{_I} gap_days{_I}"
         ),
+        "episode": _columns(
+            f"episode_id{_B}* person_id{_B}* episode_concept_id{_I}* episode_start_date{_D}* "
+            f"episode_start_datetime{_T} episode_end_date{_D} episode_end_datetime{_T} episode_parent_id{_B} "
+            f"episode_number{_I} episode_object_concept_id{_I}* episode_type_concept_id{_I}* "
+            f"episode_source_value{_V} episode_source_concept_id{_I}"
+        ),
+        "episode_event": _columns(f"episode_id{_B}* event_id{_B}* episode_event_field_concept_id{_I}*"),
+        "note": _columns(
+            f"note_id{_B}* person_id{_B}* note_date{_D}* note_datetime{_T} note_type_concept_id{_I}* "
+            f"note_class_concept_id{_I}* note_title{_V} note_text{_V}* encoding_concept_id{_I}* "
+            f"language_concept_id{_I}* provider_id{_B} visit_occurrence_id{_B} visit_detail_id{_B} "
+            f"note_source_value{_V} note_event_id{_B} note_event_field_concept_id{_I}"
+        ),
         "remit_source_key": _columns(f"table_name{_V}* row_id{_B}* person_id{_B}* remit_id{_V}* role{_V} end_date{_D}"),
+        "remit_source_detail": _columns(
+            f"table_name{_V}* row_id{_B}* position{_I}* name{_V}* value_type{_V}* value{_V}"
+        ),
     }
 )
-CDM_TABLES = tuple(name for name in TABLES if name != "remit_source_key")
-ID_COLUMN = MappingProxyType({name: columns[0].name for name, columns in TABLES.items()})
+SIDE_TABLES = ("remit_source_key", "remit_source_detail")
+CDM_TABLES = tuple(name for name in TABLES if name not in SIDE_TABLES)
+ORDER_BY = MappingProxyType(  # the order rows are read in: ids, as written
+    {name: columns[0].name for name, columns in TABLES.items()}
+    | {"episode_event": "episode_id, event_id", "remit_source_detail": "position"}
+)
 
 _ARROW = {
     BIGINT: pa.int64(),

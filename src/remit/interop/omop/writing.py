@@ -1,6 +1,6 @@
 """Patient records as OMOP CDM v5.4 rows.
 
-What goes where:
+What goes where (``docs/interop.md`` has the full table, with every choice):
 
 * ``person`` - sex as ``gender_concept_id`` (sex at birth, §B4), year, month
   and day of birth as known; ``person_source_value`` is the patient id
@@ -13,7 +13,8 @@ What goes where:
   ``scheduled:3`` for "scheduled month 3".
 * ``condition_occurrence`` - diagnoses; ``condition_source_value`` is the
   remit condition id, ``condition_status_source_value`` its status; the start
-  is the onset, else the recorded date, else the start of the period.
+  is the onset, else the recorded date, else the record's anchor day. Adverse
+  events too (:mod:`.writing_events`).
 * ``drug_exposure`` - one row per dosing step (quantity, ``dose_unit_source_value``
   as entered, ``sig`` the frequency), plus an undosed row for any part of a
   course before its first step; the last row's ``verbatim_end_date`` is the
@@ -22,48 +23,44 @@ What goes where:
   (the bound of a censored value, with ``operator_concept_id``),
   ``value_source_value`` and ``unit_source_value`` as entered, reference range
   in the canonical unit; visit weights and heights too.
-* ``observation`` - qualitative tests (``value_as_string``) and findings
-  (``value_as_string`` present/absent, a measured value as in measurement).
+* ``observation`` - qualitative tests (``value_as_string``), findings
+  (``value_as_string`` present/absent, a measured value as in measurement),
+  genotypes, diary answers and episode features (:mod:`.writing_events`).
+* ``episode`` + ``episode_event`` - fever attacks, flares, MAS episodes.
+* ``note`` - every free text, pointing at the row it belongs to.
 * ``drug_era`` - derived, see :mod:`.eras`.
 
-Episodes, diary days, adverse events, genotypes and free text have no OMOP
-home here and are not exported; :func:`remit.interop.omop.representable`
-says exactly what survives.
+Whatever no CDM column holds goes to ``remit_source_detail`` (see
+:mod:`.details`), so ``read_omop`` gives back the record that was written.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
 
 from remit.core.analytes import ValueKind, analyte
+from remit.core.conditions import CONDITIONS
 from remit.core.intervals import Op
-from remit.core.measurements import Measurement
+from remit.core.measurements import Measurement, ReferenceRange
 from remit.core.record import Dose, Encounter, Finding, MedicationCourse, Observation, PatientRecord
-from remit.interop.omop.concepts import REGISTRY_TYPE, ConceptMap
+from remit.interop.omop.concepts import ConceptMap
 from remit.interop.omop.eras import drug_eras, era_rows
+from remit.interop.omop.rows import Emitter, OmopRows
 from remit.interop.omop.tables import TABLES
+from remit.interop.omop.writing_events import (
+    anchor_day,
+    write_adverse_events,
+    write_diary,
+    write_episodes,
+    write_genotypes,
+)
 from remit.interop.subjects import ExportSubject, subjects
 
-Row = dict[str, Any]
 OPERATORS = {Op.GT: ">", Op.GE: ">=", Op.LT: "<", Op.LE: "<="}
 
-
-@dataclass
-class OmopRows:
-    """Rows per table (every column present), and patients left out with why."""
-
-    tables: dict[str, list[Row]] = field(default_factory=lambda: {name: [] for name in TABLES})
-    excluded: list[tuple[str, str]] = field(default_factory=list)
-
-    def add(self, table: str, row: Row) -> int:
-        rows = self.tables[table]
-        row_id = len(rows) + 1
-        rows.append({column.name: None for column in TABLES[table]} | {TABLES[table][0].name: row_id} | row)
-        return row_id
+__all__ = ["OmopRows", "omop_rows"]
 
 
 def omop_rows(items: Iterable[PatientRecord | ExportSubject], concepts: ConceptMap | None = None) -> OmopRows:
@@ -71,12 +68,10 @@ def omop_rows(items: Iterable[PatientRecord | ExportSubject], concepts: ConceptM
     return _Writer(concepts or ConceptMap.load()).write(items)
 
 
-class _Writer:
+class _Writer(Emitter):
     def __init__(self, concepts: ConceptMap) -> None:
-        self.concepts = concepts
-        self.out = OmopRows()
+        super().__init__(concepts)
         self.sites: dict[str, int] = {}
-        self.registry = concepts.concept_id("type", REGISTRY_TYPE)
         self.exposures: list[tuple[int, str, date, date]] = []
 
     def write(self, items: Iterable[PatientRecord | ExportSubject]) -> OmopRows:
@@ -95,28 +90,6 @@ class _Writer:
         for era_id, era in enumerate(eras, start=1):
             self.key("drug_era", era_id, era.person_id, era.drug)
         return self.out
-
-    def key(
-        self,
-        table: str,
-        row_id: int,
-        person_id: int,
-        remit_id: str,
-        *,
-        role: str | None = None,
-        end: date | None = None,
-    ) -> None:
-        self.out.add(
-            "remit_source_key",
-            {
-                "table_name": table,
-                "row_id": row_id,
-                "person_id": person_id,
-                "remit_id": remit_id,
-                "role": role,
-                "end_date": end,
-            },
-        )
 
     # ----- person-level ----------------------------------------------------
 
@@ -145,8 +118,10 @@ class _Writer:
             },
         )
         span = record.coverage()
+        anchor = anchor_day(record, year)
+        self.note(person_id, ("person", person_id, p.id), "note", p.note, anchor)
         if span is not None:
-            self.out.add(
+            period_id = self.out.add(
                 "observation_period",
                 {
                     "person_id": person_id,
@@ -155,8 +130,11 @@ class _Writer:
                     "period_type_concept_id": self.registry,
                 },
             )
+            if record.follow_up is None:  # first to last fact, not a declared follow-up
+                self.key("observation_period", period_id, person_id, p.id, role="derived")
+        write_genotypes(self, person_id, p.genotypes, anchor)
         visits = {e.id: self.visit(person_id, e) for e in record.encounters}
-        self.conditions(person_id, record, span)
+        self.conditions(person_id, record, anchor)
         for o in record.observations:
             self.measured(person_id, o.id, o.measurement, day=o.date, o=o, visit_id=visits.get(o.encounter or ""))
         for e in record.encounters:
@@ -167,6 +145,9 @@ class _Writer:
             self.finding(person_id, f, visits.get(f.encounter or ""))
         for course in record.medications:
             self.course(person_id, course, span)
+        write_episodes(self, person_id, record.episodes)
+        write_adverse_events(self, person_id, record.adverse_events)
+        write_diary(self, person_id, record.diary)
 
     def visit(self, person_id: int, e: Encounter) -> int:
         source = e.kind.value if e.month is None else f"{e.kind.value}:{e.month}"
@@ -182,13 +163,14 @@ class _Writer:
             },
         )
         self.key("visit_occurrence", row_id, person_id, e.id)
+        if e.end is not None and e.end == e.date:  # a one-day admission, not an open end
+            self.detail("visit_occurrence", row_id, "end", e.end)
+        self.note(person_id, ("visit_occurrence", row_id, e.id), "note", e.note, e.date, visit_id=row_id)
         return row_id
 
-    def conditions(self, person_id: int, record: PatientRecord, span: tuple[date, date] | None) -> None:
+    def conditions(self, person_id: int, record: PatientRecord, anchor: date) -> None:
         for d in record.diagnoses:
-            start = d.onset or d.recorded or (span[0] if span is not None else None)
-            if start is None:
-                continue
+            start = d.onset or d.recorded or anchor
             row_id = self.out.add(
                 "condition_occurrence",
                 {
@@ -203,6 +185,15 @@ class _Writer:
                 },
             )
             self.key("condition_occurrence", row_id, person_id, d.id)
+            if d.onset is None:
+                self.detail("condition_occurrence", row_id, "onset", None)
+            if d.recorded is not None:
+                self.detail("condition_occurrence", row_id, "recorded", d.recorded)
+            if d.codings != CONDITIONS[d.condition].codings:
+                self.detail(
+                    "condition_occurrence", row_id, "codings", [[c.system, c.code, c.display] for c in d.codings]
+                )
+            self.note(person_id, ("condition_occurrence", row_id, d.id), "note", d.note, start)
 
     # ----- values ----------------------------------------------------------
 
@@ -221,7 +212,9 @@ class _Writer:
         source = o.code.code if o is not None and o.code is not None else spec.code
         stamp = dt.datetime.combine(day, o.time) if o is not None and o.time is not None else None
         common = {"person_id": person_id, "visit_occurrence_id": visit_id, "unit_source_value": m.unit}
+        reference = m.reference
         if spec.kind is ValueKind.QUALITATIVE:
+            table = "observation"
             row_id = self.out.add(
                 "observation",
                 common
@@ -237,28 +230,44 @@ class _Writer:
                 },
             )
             self.key("observation", row_id, person_id, remit_id, role=role)
+            self.reference_detail("observation", row_id, reference, in_columns=False)
+        else:
+            table = "measurement"
+            row_id = self.out.add(
+                "measurement",
+                common
+                | {
+                    "measurement_concept_id": self.concepts.concept_id("measurement", spec.id),
+                    "measurement_date": day,
+                    "measurement_datetime": stamp,
+                    "measurement_time": o.time.isoformat() if o is not None and o.time is not None else None,
+                    "measurement_type_concept_id": self.registry,
+                    "operator_concept_id": None if m.comparator is None else self._operator(m.comparator),
+                    "value_as_number": _number(m),
+                    "unit_concept_id": self._unit(m),
+                    "range_low": reference.low if reference is not None else None,
+                    "range_high": reference.high if reference is not None else None,
+                    "measurement_source_value": source,
+                    "measurement_source_concept_id": 0,
+                    "value_source_value": m.text,
+                },
+            )
+            self.key("measurement", row_id, person_id, remit_id, role=role)
+            self.reference_detail("measurement", row_id, reference, in_columns=True)
+        if o is not None:
+            if o.code is not None:  # the code as received, with its system and display
+                self.detail(table, row_id, "code", [o.code.system, o.code.code, o.code.display])
+            self.note(person_id, (table, row_id, remit_id), "source", o.source, day, visit_id=visit_id)
+
+    def reference_detail(self, table: str, row_id: int, reference: ReferenceRange | None, *, in_columns: bool) -> None:
+        """The reference range when ``range_low``/``range_high`` cannot hold all of it:
+        on an observation row (no range columns), with a source other than the
+        laboratory's, or with neither limit."""
+        if reference is None:
             return
-        reference = m.reference
-        row_id = self.out.add(
-            "measurement",
-            common
-            | {
-                "measurement_concept_id": self.concepts.concept_id("measurement", spec.id),
-                "measurement_date": day,
-                "measurement_datetime": stamp,
-                "measurement_time": o.time.isoformat() if o is not None and o.time is not None else None,
-                "measurement_type_concept_id": self.registry,
-                "operator_concept_id": None if m.comparator is None else self._operator(m.comparator),
-                "value_as_number": _number(m),
-                "unit_concept_id": self._unit(m),
-                "range_low": reference.low if reference is not None else None,
-                "range_high": reference.high if reference is not None else None,
-                "measurement_source_value": source,
-                "measurement_source_concept_id": 0,
-                "value_source_value": m.text,
-            },
-        )
-        self.key("measurement", row_id, person_id, remit_id, role=role)
+        if in_columns and reference.source == "laboratory" and (reference.low, reference.high) != (None, None):
+            return
+        self.detail(table, row_id, "reference", [reference.low, reference.high, reference.source])
 
     def _operator(self, op: Op) -> int:
         return self.concepts.concept_id("operator", OPERATORS[op])
@@ -289,6 +298,11 @@ class _Writer:
             },
         )
         self.key("observation", row_id, person_id, f.id, role="finding", end=f.end)
+        if m is not None:
+            self.reference_detail("observation", row_id, m.reference, in_columns=False)
+        for name, value in f.attributes:
+            self.detail("observation", row_id, f"attribute:{name}", value)
+        self.note(person_id, ("observation", row_id, f.id), "note", f.note, f.start, visit_id=visit_id)
 
     # ----- drugs -----------------------------------------------------------
 
@@ -325,6 +339,17 @@ class _Writer:
             )
             self.key("drug_exposure", row_id, person_id, m.id, role="dose" if step is not None else "course")
             self.exposures.append((person_id, m.drug, start, end))
+            owner = ("drug_exposure", row_id, m.id)
+            if i == 0:  # course-level facts live on the course's first row
+                if m.indication is not None:
+                    self.detail("drug_exposure", row_id, "indication", m.indication)
+                if m.switched_to is not None:
+                    self.detail("drug_exposure", row_id, "switched_to", m.switched_to)
+                self.note(person_id, owner, "note", m.note, start)
+            if step is not None:
+                if step.count is not None:
+                    self.detail("drug_exposure", row_id, "count", step.count)
+                self.note(person_id, owner, "text", step.text, start)
 
 
 def _number(m: Measurement) -> float | None:

@@ -33,6 +33,7 @@ UserDep = Annotated[Principal, Depends(principal)]
 PatientDep = Annotated[str, Depends(patient_ref)]
 CaseFile = Annotated[dict[str, Any], Body(description="A patient in the case-file format (docs/case-files.md).")]
 ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"description": "The body could not be read (not JSON, or not UTF-8)."},
     401: {"description": "Not signed in."},
     403: {"description": "The role may not do this, or the CSRF token is missing or wrong."},
     404: {"description": "No such patient among the patients of your sites."},
