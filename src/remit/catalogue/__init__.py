@@ -15,7 +15,7 @@ from types import MappingProxyType
 from remit.core.record import PatientRecord
 from remit.errors import UnknownCodeError
 from remit.rules.ast import Criterion
-from remit.rules.interpret import Result, evaluate
+from remit.rules.interpret import Memo, Result, evaluate
 
 INSTRUMENT_IDS: tuple[str, ...] = (
     "mas_2016",
@@ -80,8 +80,9 @@ def applicable(record: PatientRecord) -> tuple[Criterion, ...]:
 def evaluate_all(record: PatientRecord, index_date: date, *, baseline_date: date | None = None) -> tuple[Result, ...]:
     """Every applicable instrument as of ``index_date``. Response definitions
     that need a baseline are included only when ``baseline_date`` is given."""
+    memo = Memo(record, baseline_date)
     return tuple(
-        evaluate(c, record, index_date, baseline_date=baseline_date)
+        evaluate(c, record, index_date, baseline_date=baseline_date, memo=memo)
         for c in applicable(record)
         if baseline_date is not None or not c.needs_baseline
     )

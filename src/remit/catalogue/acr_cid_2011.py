@@ -27,6 +27,8 @@ Item by item (shared with ``wallace_cid_2004``, see there), plus:
   absent counts as 0 min. Missing → indeterminate (criteria.md §8).
 """
 
+import functools
+
 from remit.catalogue.wallace_cid_2004 import (
     LAB_DAYS,
     VISIT_DAYS,
@@ -91,9 +93,12 @@ def acute_phase_2011(prefix: str = "") -> ast.AllOf:
     )
 
 
+@functools.cache
 def cid_rule(prefix: str = "", node_id: str = "rule") -> ast.AllOf:
     """The 2011 clinical-inactive-disease tree; ``prefix`` namespaces its node ids
-    when it is embedded in another definition (the remission states)."""
+    when it is embedded in another definition (the remission states). Cached, so
+    that both remission states embed the very same tree and ``evaluate_all`` can
+    share its per-visit evaluations between them."""
     return b.all_of(
         node_id,
         "Clinical inactive disease (ACR 2011): all items",

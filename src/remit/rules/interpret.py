@@ -26,7 +26,7 @@ from remit.core.record import (
     PatientRecord,
     Sex,
 )
-from remit.core.truth import Truth, all_of, any_of, at_least
+from remit.core.truth import Truth, all_of, any_of
 from remit.errors import DefinitionError
 from remit.rules import ast
 from remit.rules.arithmetic import (
@@ -39,9 +39,12 @@ from remit.rules.arithmetic import (
     reduce_intervals,
     subtract,
 )
+from remit.rules.decisive import decisive_unknowns
+from remit.rules.folds import boolean_fold, compare_fold, domain_bounds
 from remit.rules.results import Evidence, Outcome, Result
+from remit.rules.tree import children_of, iter_nodes, subtree_ids
 
-__all__ = ["Evidence", "Outcome", "Result", "children_of", "evaluate", "iter_nodes"]
+__all__ = ["Evidence", "Memo", "Outcome", "Result", "children_of", "evaluate", "iter_nodes"]
 
 # ---------------------------------------------------------------- context
 
@@ -76,7 +79,7 @@ class _Context:
         """True when no overridden node lies in ``node``'s subtree."""
         if not self.overrides:
             return True
-        return _subtree_ids(node).isdisjoint(self.overrides)
+        return subtree_ids(node).isdisjoint(self.overrides)
 
     def bounds(self, window: ast.Window) -> tuple[date | None, date]:
         anchor = self.index
@@ -88,21 +91,41 @@ class _Context:
         return start, anchor + timedelta(days=window.days_after)
 
 
+@dataclass
+class Memo:
+    """Outcomes already computed for one record and baseline, shared between the
+    definitions evaluated together (``evaluate_all``): a subtree that two
+    instruments embed as the same object - the ACR 2011 inactive-disease tree
+    judged at every visit by both remission states - is evaluated once."""
+
+    record: PatientRecord
+    baseline: date | None
+    leaf_cache: dict[tuple[int, date], Outcome] = field(default_factory=dict)
+    cache: dict[tuple[int, date], Outcome] = field(default_factory=dict)
+
+
 def evaluate(
     definition: ast.Criterion,
     record: PatientRecord,
     index_date: date,
     *,
     baseline_date: date | None = None,
+    memo: Memo | None = None,
 ) -> Result:
     """Evaluate ``definition`` for ``record`` as of ``index_date``.
 
     ``baseline_date`` is required by response definitions (ACR Pedi) that
-    compare with a baseline visit.
+    compare with a baseline visit. ``memo`` shares outcomes with other
+    evaluations of the same record and baseline.
     """
     if definition.needs_baseline and baseline_date is None:
         raise DefinitionError(f"{definition.id} compares with a baseline visit; give baseline_date")
-    ctx = _Context(record, index_date, baseline_date)
+    if memo is None:
+        ctx = _Context(record, index_date, baseline_date)
+    else:
+        if memo.record is not record or memo.baseline != baseline_date:
+            raise ValueError("a Memo is for one record and baseline date")
+        ctx = _Context(record, index_date, baseline_date, leaf_cache=memo.leaf_cache, cache=memo.cache)
     root = _eval(definition.rule, ctx)
     score_outcome = _eval(definition.score, ctx) if definition.score is not None else None
     children = (root,) if score_outcome is None else (root, score_outcome)
@@ -454,15 +477,10 @@ def _points(node: ast.Points, ctx: _Context) -> Outcome:
     total_low = total_high = 0.0
     for domain in node.domains:
         options = tuple(_eval(option.when, ctx) for option in domain.options)
-        met = [o.points for o, out in zip(domain.options, options, strict=True) if out.truth is Truth.TRUE]
-        open_ = [o.points for o, out in zip(domain.options, options, strict=True) if out.truth is Truth.UNKNOWN]
-        low = max(met, default=0.0)
-        high = max(met + open_, default=0.0)
-        total_low += low
-        total_high += high
-        domain_outcomes.append(
-            Outcome(domain.id, domain.label, value=Interval(low, high), unit="points", children=options)
-        )
+        bounds = domain_bounds(domain, [o.truth for o in options])
+        total_low += bounds.low
+        total_high += bounds.high
+        domain_outcomes.append(Outcome(domain.id, domain.label, value=bounds, unit="points", children=options))
     return Outcome(
         node.id, node.label, value=Interval(total_low, total_high), unit="points", children=tuple(domain_outcomes)
     )
@@ -491,14 +509,7 @@ def _compare(node: ast.Compare, ctx: _Context) -> Outcome:
             children=(child,),
             note=child.note or f"{child.label} not available",
         )
-    truth = child.value.compare(node.op, node.threshold)
-    note = None
-    if node.boundary_conflict and child.value.is_point and child.value.low == node.threshold:
-        truth = Truth.UNKNOWN
-        note = (
-            f"value exactly {node.threshold:g} {node.unit}: the sources disagree whether the boundary "
-            "is included, so this item is indeterminate"
-        )
+    truth, note = compare_fold(node, child.value)
     return Outcome(node.id, node.label, truth=truth, children=(child,), note=note)
 
 
@@ -554,8 +565,12 @@ def _has_finding(node: ast.HasFinding, ctx: _Context) -> Outcome:
     judged = [(f, _finding_truth(node, f)) for f in records]
     truth = any_of(t for _, t in judged)
     note = None
-    incomplete = not _recorded_window(ctx.record, start, end)[1]
-    if truth is Truth.FALSE and node.attributes and incomplete and all(f.present for f in records):
+    if (
+        truth is Truth.FALSE
+        and node.attributes
+        and all(f.present for f in records)
+        and not _recorded_window(ctx.record, start, end)[1]
+    ):
         # Present findings that do not qualify (a "recurrent" MAS fever) say nothing of
         # the time the record does not cover, where a qualifying one may lie (the sJIA
         # onset before the first admission). A finding recorded absent still decides.
@@ -684,18 +699,18 @@ def _on_medication(node: ast.OnMedication, ctx: _Context) -> Outcome:
 
 def _all_of(node: ast.AllOf, ctx: _Context) -> Outcome:
     children = tuple(_eval(i, ctx) for i in node.items)
-    return Outcome(node.id, node.label, truth=all_of(_truths(children)), children=children)
+    return Outcome(node.id, node.label, truth=boolean_fold(node, _truths(children)), children=children)
 
 
 def _any_of(node: ast.AnyOf, ctx: _Context) -> Outcome:
     children = tuple(_eval(i, ctx) for i in node.items)
-    return Outcome(node.id, node.label, truth=any_of(_truths(children)), children=children)
+    return Outcome(node.id, node.label, truth=boolean_fold(node, _truths(children)), children=children)
 
 
 def _not(node: ast.Not, ctx: _Context) -> Outcome:
     child = _eval(node.item, ctx)
     assert child.truth is not None
-    return Outcome(node.id, node.label, truth=~child.truth, children=(child,))
+    return Outcome(node.id, node.label, truth=boolean_fold(node, (child.truth,)), children=(child,))
 
 
 def _at_least(node: ast.AtLeast, ctx: _Context) -> Outcome:
@@ -704,7 +719,7 @@ def _at_least(node: ast.AtLeast, ctx: _Context) -> Outcome:
     met = sum(1 for t in truths if t is Truth.TRUE)
     unknown = sum(1 for t in truths if t is Truth.UNKNOWN)
     note = f"{met} of {len(truths)} met, {unknown} unknown; {node.k} needed"
-    return Outcome(node.id, node.label, truth=at_least(node.k, truths), children=children, note=note)
+    return Outcome(node.id, node.label, truth=boolean_fold(node, truths), children=children, note=note)
 
 
 def _sustained(node: ast.Sustained, ctx: _Context) -> Outcome:
@@ -712,19 +727,24 @@ def _sustained(node: ast.Sustained, ctx: _Context) -> Outcome:
     visits = sorted({e.date for e in ctx.record.encounters if e.date <= ctx.index})
     before = [d for d in visits if d <= start]
     judged_dates = ([before[-1]] if before else []) + [d for d in visits if d > start]
-    judged = [(d, _eval(node.condition, ctx.at(d))) for d in judged_dates]
+    # Newest first: the latest visit that fails restarts the clock, and the visits
+    # before it cannot change that, so they are not evaluated (nor shown).
+    judged: list[tuple[date, Outcome]] = []
+    for d in reversed(judged_dates):
+        judged.insert(0, (d, _eval(node.condition, ctx.at(d))))
+        if judged[0][1].truth is Truth.FALSE:
+            break
     children = tuple(
         Outcome(f"{node.id}@{d.isoformat()}", f"{o.label} on {d.isoformat()}", truth=o.truth, children=(o,))
         for d, o in judged
     )
-    failed = [d for d, o in judged if o.truth is Truth.FALSE]
-    if failed:
+    if judged and judged[0][1].truth is Truth.FALSE:
         return Outcome(
             node.id,
             node.label,
             truth=Truth.FALSE,
             children=children,
-            note=f"not met at the visit of {failed[-1].isoformat()}: the clock restarts",
+            note=f"not met at the visit of {judged[0][0].isoformat()}: the clock restarts",
         )
     if not before:
         return Outcome(
@@ -825,108 +845,22 @@ _HANDLERS: dict[type, Callable[[Any, _Context], Outcome]] = {
 
 # ---------------------------------------------------------------- decisive unknowns
 
-_LEAF_TRUTHS = (
-    ast.Compare,
-    ast.HasFinding,
-    ast.HasCondition,
-    ast.HasResult,
-    ast.HasGenotype,
-    ast.IsSex,
-    ast.OnMedication,
-    ast.Sustained,
-    ast.WithinReference,
-    ast.HasValue,
-)
-
 
 def _decisive_unknowns(definition: ast.Criterion, ctx: _Context, root: Outcome) -> tuple[str, ...]:
-    """Unknown items whose resolution alone would make the result definite.
+    """Unknown items whose resolution alone would make the result definite
+    (:mod:`remit.rules.decisive`); each trial re-evaluates only the path from
+    the forced leaf to the root, sharing every other subtree's outcome."""
 
-    Each unknown leaf is forced to MET and to NOT MET in turn and the rule is
-    re-evaluated; a leaf is decisive if either choice gives a definite result.
-    """
-    if root.truth is not Truth.UNKNOWN:
-        return ()
-    nodes = {n.id: n for n in iter_nodes(definition.rule)}
-    messages: list[str] = []
-    for outcome in _walk_at_index(root):
-        node = nodes.get(outcome.node_id)
-        if node is None or not isinstance(node, _LEAF_TRUTHS) or outcome.truth is not Truth.UNKNOWN:
-            continue
-        effects = []
-        for forced, word in ((Truth.TRUE, "met"), (Truth.FALSE, "not met")):
-            trial = _Context(
-                ctx.record,
-                ctx.index,
-                ctx.baseline,
-                {node.id: forced},
-                ctx.leaf_cache,
-                shared=ctx.cache,
-                subtree_ids=ctx.subtree_ids,
-            )
-            result = _eval(definition.rule, trial).truth
-            if result is not Truth.UNKNOWN and result is not None:
-                effects.append(f"if {word}, the result would be {result.status.upper().replace('_', ' ')}")
-        if effects:
-            reason = f" ({outcome.note})" if outcome.note else ""
-            message = f"{node.label}{reason}: {'; '.join(effects)}"
-            if message not in messages:
-                messages.append(message)
-    return tuple(messages)
+    def trial(node_id: str, forced: Truth) -> Truth | None:
+        context = _Context(
+            ctx.record,
+            ctx.index,
+            ctx.baseline,
+            {node_id: forced},
+            ctx.leaf_cache,
+            shared=ctx.cache,
+            subtree_ids=ctx.subtree_ids,
+        )
+        return _eval(definition.rule, context).truth
 
-
-_SUBTREES: dict[int, tuple[ast.Node, frozenset[str]]] = {}
-
-
-def _subtree_ids(node: ast.Node) -> frozenset[str]:
-    """Ids of every node under ``node``, memoised by object identity (the node
-    is kept in the memo, so its id cannot be reused while the entry exists)."""
-    entry = _SUBTREES.get(id(node))
-    if entry is None or entry[0] is not node:
-        entry = (node, frozenset(n.id for n in iter_nodes(node)))
-        _SUBTREES[id(node)] = entry
-    return entry[1]
-
-
-def _walk_at_index(outcome: Outcome) -> list[Outcome]:
-    """Outcomes evaluated at the index date (not the per-visit evaluations
-    inside ``Sustained``, whose ids carry ``@date``)."""
-    found = [outcome]
-    for child in outcome.children:
-        if "@" not in child.node_id:
-            found.extend(_walk_at_index(child))
-    return found
-
-
-def iter_nodes(node: ast.Node) -> list[ast.Node]:
-    """Every node of a definition tree, parents first (shared nodes once)."""
-    seen: dict[int, ast.Node] = {}
-    stack: list[ast.Node] = [node]
-    while stack:
-        current = stack.pop(0)
-        if id(current) in seen:
-            continue
-        seen[id(current)] = current
-        stack.extend(children_of(current))
-    return list(seen.values())
-
-
-def children_of(node: ast.Node) -> list[ast.Node]:
-    """The direct child nodes of any operator."""
-    if isinstance(node, ast.AllOf | ast.AnyOf | ast.AtLeast):
-        return list(node.items)
-    if isinstance(node, ast.Not):
-        return [node.item]
-    if isinstance(node, ast.Compare):
-        return [node.value]
-    if isinstance(node, ast.Indicator | ast.Sustained):
-        return [node.condition]
-    if isinstance(node, ast.Arith):
-        return list(node.args)
-    if isinstance(node, ast.Change):
-        return [node.current, node.reference]
-    if isinstance(node, ast.Points):
-        return [option.when for domain in node.domains for option in domain.options]
-    if isinstance(node, ast.Bounded):
-        return [node.value]
-    return []
+    return decisive_unknowns(definition.rule, root, trial)
