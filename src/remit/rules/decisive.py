@@ -19,13 +19,15 @@ instrument.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import cast
 
 from remit.core.intervals import Interval
 from remit.core.truth import Truth
 from remit.rules import ast
-from remit.rules.folds import BOOLEAN, boolean_fold, compare_fold, domain_bounds
+from remit.rules.folds import BOOLEAN, arith_fold, boolean_fold, compare_fold, domain_bounds, indicator_value
 from remit.rules.results import Outcome
-from remit.rules.tree import iter_nodes, subtree_ids
+from remit.rules.tree import children_of, iter_nodes, subtree_ids
 
 __all__ = ["LEAF_TRUTHS", "decisive_unknowns", "refold", "walk_at_index"]
 
@@ -56,39 +58,142 @@ def walk_at_index(outcome: Outcome) -> list[Outcome]:
     return found
 
 
-def refold(node: ast.Node, forced_id: str, forced: Truth, outcomes: Mapping[str, Outcome]) -> Truth | None:
-    """The truth of ``node`` with node ``forced_id`` forced to ``forced``, from the
-    cached outcomes; None when the path passes an operator this cannot re-fold."""
+@dataclass(frozen=True, slots=True)
+class _Place:
+    """Where a node sits: its parent, and for a points option the domain and option index."""
+
+    parent: ast.Node
+    index: int
+    domain: int = -1
+
+
+_PLACES: dict[int, tuple[ast.Node, dict[str, list[_Place]]]] = {}
+
+
+def _places(rule: ast.Node) -> dict[str, list[_Place]]:
+    """Every node's places in the tree (memoised by the rule's identity)."""
+    entry = _PLACES.get(id(rule))
+    if entry is not None and entry[0] is rule:
+        return entry[1]
+    places: dict[str, list[_Place]] = {}
+    for node in iter_nodes(rule):
+        if isinstance(node, ast.Points):
+            for d, domain in enumerate(node.domains):
+                for i, option in enumerate(domain.options):
+                    places.setdefault(option.when.id, []).append(_Place(node, i, d))
+        else:
+            for i, child in enumerate(children_of(node)):
+                places.setdefault(child.id, []).append(_Place(node, i))
+    _PLACES[id(rule)] = (rule, places)
+    return places
+
+
+def refold(rule: ast.Node, forced_id: str, forced: Truth, outcomes: Mapping[str, Outcome]) -> Truth | None:
+    """The rule's truth with node ``forced_id`` forced to ``forced``, re-folded from
+    the cached outcomes up the leaf's one path to the root; None when the leaf
+    occurs at several places or the path passes an operator this cannot re-fold."""
+    places = _places(rule)
+    current, truth = forced_id, forced
+    while current != rule.id:
+        found = places.get(current)
+        if found is None:
+            return None
+        if len(found) != 1:  # a shared node: every place at once, from the root down
+            return _refold_down(rule, forced_id, forced, outcomes)
+        place = found[0]
+        parent = place.parent
+        if isinstance(parent, BOOLEAN):
+            truths = [_cached(outcomes, c) for c in children_of(parent)]
+            truths[place.index] = truth
+            if None in truths:
+                return None
+            truth = boolean_fold(parent, cast("list[Truth]", truths))
+            current = parent.id
+        elif isinstance(parent, ast.Points):
+            score = _refold_points(parent, place, truth, outcomes)
+            above = places.get(parent.id)
+            if score is None or above is None or len(above) != 1 or not isinstance(above[0].parent, ast.Compare):
+                return _refold_down(rule, forced_id, forced, outcomes)
+            truth = compare_fold(above[0].parent, score)[0]
+            current = above[0].parent.id
+        else:
+            return _refold_down(rule, forced_id, forced, outcomes)
+    return truth
+
+
+class _CannotTellError(Exception):
+    """The path passes an operator the re-fold does not handle: run the real trial."""
+
+
+def _refold_down(node: ast.Node, forced_id: str, forced: Truth, outcomes: Mapping[str, Outcome]) -> Truth | None:
+    """The top-down re-fold: forces the node at every place it occurs (shared
+    nodes) and re-folds truths and the values of scores, counts and arithmetic."""
+    try:
+        return _truth_down(node, forced_id, forced, outcomes)
+    except _CannotTellError:
+        return None
+
+
+def _truth_down(node: ast.Node, forced_id: str, forced: Truth, outcomes: Mapping[str, Outcome]) -> Truth:
     if node.id == forced_id:
         return forced
     if forced_id not in subtree_ids(node):
-        outcome = outcomes.get(node.id)
-        return outcome.truth if outcome is not None else None
+        truth = _cached(outcomes, node)
+        if truth is None:
+            raise _CannotTellError
+        return truth
     if isinstance(node, BOOLEAN):
-        children = node.items if not isinstance(node, ast.Not) else (node.item,)
-        truths = []
-        for child in children:
-            truth = refold(child, forced_id, forced, outcomes)
-            if truth is None:
-                return None
-            truths.append(truth)
-        return boolean_fold(node, truths)
-    if isinstance(node, ast.Compare) and isinstance(node.value, ast.Points):
-        score = _refold_points(node.value, forced_id, forced, outcomes)
-        return None if score is None else compare_fold(node, score)[0]
-    return None
+        return boolean_fold(node, [_truth_down(c, forced_id, forced, outcomes) for c in children_of(node)])
+    if isinstance(node, ast.Compare):
+        value = _value_down(node.value, forced_id, forced, outcomes)
+        return Truth.UNKNOWN if value is None else compare_fold(node, value)[0]
+    raise _CannotTellError
 
 
-def _refold_points(node: ast.Points, forced_id: str, forced: Truth, outcomes: Mapping[str, Outcome]) -> Interval | None:
+def _value_down(node: ast.Node, forced_id: str, forced: Truth, outcomes: Mapping[str, Outcome]) -> Interval | None:
+    if forced_id not in subtree_ids(node):
+        outcome = outcomes.get(node.id)
+        if outcome is None:
+            raise _CannotTellError
+        return outcome.value
+    if isinstance(node, ast.Indicator):
+        return indicator_value(_truth_down(node.condition, forced_id, forced, outcomes))
+    if isinstance(node, ast.Arith):
+        values = [_value_down(a, forced_id, forced, outcomes) for a in node.args]
+        known = [v for v in values if v is not None]
+        return arith_fold(node.op, known) if len(known) == len(values) else None
+    if isinstance(node, ast.Bounded):
+        value = _value_down(node.value, forced_id, forced, outcomes)
+        return value if value is not None else Interval(node.low, node.high)
+    if isinstance(node, ast.Points):
+        low = high = 0.0
+        for domain in node.domains:
+            bounds = domain_bounds(domain, [_truth_down(o.when, forced_id, forced, outcomes) for o in domain.options])
+            low += bounds.low
+            high += bounds.high
+        return Interval(low, high)
+    raise _CannotTellError
+
+
+def _cached(outcomes: Mapping[str, Outcome], node: ast.Node) -> Truth | None:
+    outcome = outcomes.get(node.id)
+    return outcome.truth if outcome is not None else None
+
+
+def _refold_points(node: ast.Points, place: _Place, truth: Truth, outcomes: Mapping[str, Outcome]) -> Interval | None:
+    """The score with one option's truth changed; the totals are summed in the
+    interpreter's order, so the floating-point result is the same."""
     low = high = 0.0
-    for domain in node.domains:
-        truths = []
-        for option in domain.options:
-            truth = refold(option.when, forced_id, forced, outcomes)
-            if truth is None:
+    for d, domain in enumerate(node.domains):
+        if d == place.domain:
+            truths = [_cached(outcomes, o.when) for o in domain.options]
+            truths[place.index] = truth
+            bounds = domain_bounds(domain, truths)
+        else:
+            cached = outcomes.get(domain.id)
+            if cached is None or cached.value is None:
                 return None
-            truths.append(truth)
-        bounds = domain_bounds(domain, truths)
+            bounds = cached.value
         low += bounds.low
         high += bounds.high
     return Interval(low, high)

@@ -8,13 +8,14 @@ were met" re-fold cannot drift from the evaluation it is asking about.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from remit.core.intervals import Interval
 from remit.core.truth import Truth, all_of, any_of, at_least
 from remit.rules import ast
+from remit.rules.arithmetic import add, clip_max, clip_min, divide, multiply, subtract
 
-__all__ = ["BOOLEAN", "boolean_fold", "compare_fold", "domain_bounds"]
+__all__ = ["BOOLEAN", "arith_fold", "boolean_fold", "compare_fold", "domain_bounds", "indicator_value"]
 
 #: Operators whose truth is a Kleene fold of their children's truths.
 BOOLEAN = (ast.AllOf, ast.AnyOf, ast.AtLeast, ast.Not)
@@ -46,3 +47,26 @@ def compare_fold(node: ast.Compare, value: Interval) -> tuple[Truth, str | None]
             "is included, so this item is indeterminate"
         )
     return truth, None
+
+
+_INDICATOR = {Truth.TRUE: Interval.point(1), Truth.FALSE: Interval.point(0), Truth.UNKNOWN: Interval(0, 1)}
+
+
+def indicator_value(truth: Truth) -> Interval:
+    """1 if met, 0 if not, [0, 1] if unknown."""
+    return _INDICATOR[truth]
+
+
+_ARITH: dict[str, Callable[[list[Interval]], Interval | None]] = {
+    "+": add,
+    "-": subtract,
+    "*": multiply,
+    "/": divide,
+    "min": clip_max,
+    "max": clip_min,
+}
+
+
+def arith_fold(op: str, values: list[Interval]) -> Interval | None:
+    """Interval arithmetic over known values (None: undefined, e.g. a divisor spanning zero)."""
+    return _ARITH[op](values)

@@ -30,17 +30,11 @@ from remit.core.truth import Truth, all_of, any_of
 from remit.errors import DefinitionError
 from remit.rules import ast
 from remit.rules.arithmetic import (
-    add,
-    clip_max,
-    clip_min,
-    divide,
-    multiply,
     percent_change,
     reduce_intervals,
-    subtract,
 )
 from remit.rules.decisive import decisive_unknowns
-from remit.rules.folds import boolean_fold, compare_fold, domain_bounds
+from remit.rules.folds import arith_fold, boolean_fold, compare_fold, domain_bounds, indicator_value
 from remit.rules.results import Evidence, Outcome, Result
 from remit.rules.tree import children_of, iter_nodes, subtree_ids
 
@@ -60,7 +54,6 @@ class _Context:
     # For decisive-unknown trials: results of subtrees that do not contain an
     # overridden node are shared with the main evaluation instead of recomputed.
     shared: dict[tuple[int, date], Outcome] | None = None
-    subtree_ids: dict[int, frozenset[str]] = field(default_factory=dict)
 
     def at(self, index: date) -> _Context:
         """The same evaluation as of another date (used by ``Sustained``)."""
@@ -72,7 +65,6 @@ class _Context:
             self.leaf_cache,
             self.cache,
             self.shared,
-            self.subtree_ids,
         )
 
     def clean(self, node: ast.Node) -> bool:
@@ -125,7 +117,13 @@ def evaluate(
     else:
         if memo.record is not record or memo.baseline != baseline_date:
             raise ValueError("a Memo is for one record and baseline date")
-        ctx = _Context(record, index_date, baseline_date, leaf_cache=memo.leaf_cache, cache=memo.cache)
+        ctx = _Context(
+            record,
+            index_date,
+            baseline_date,
+            leaf_cache=memo.leaf_cache,
+            cache=memo.cache,
+        )
     root = _eval(definition.rule, ctx)
     score_outcome = _eval(definition.score, ctx) if definition.score is not None else None
     children = (root,) if score_outcome is None else (root, score_outcome)
@@ -279,18 +277,8 @@ def _const(node: ast.Const, ctx: _Context) -> Outcome:
 def _indicator(node: ast.Indicator, ctx: _Context) -> Outcome:
     child = _eval(node.condition, ctx)
     assert child.truth is not None
-    value = {Truth.TRUE: Interval.point(1), Truth.FALSE: Interval.point(0), Truth.UNKNOWN: Interval(0, 1)}[child.truth]
+    value = indicator_value(child.truth)
     return Outcome(node.id, node.label, value=value, unit="1", children=(child,))
-
-
-_ARITH: dict[str, Callable[[list[Interval]], Interval | None]] = {
-    "+": add,
-    "-": subtract,
-    "*": multiply,
-    "/": divide,
-    "min": clip_max,
-    "max": clip_min,
-}
 
 
 def _arith(node: ast.Arith, ctx: _Context) -> Outcome:
@@ -299,7 +287,7 @@ def _arith(node: ast.Arith, ctx: _Context) -> Outcome:
     if any(v is None for v in values):
         missing = ", ".join(c.label for c in children if c.value is None)
         return Outcome(node.id, node.label, unit=node.unit, children=children, note=f"unknown: {missing}")
-    result = _ARITH[node.op]([v for v in values if v is not None])
+    result = arith_fold(node.op, [v for v in values if v is not None])
     return Outcome(node.id, node.label, value=result, unit=node.unit, children=children)
 
 
@@ -380,10 +368,12 @@ def _count_episodes(node: ast.CountEpisodes, ctx: _Context) -> Outcome:
         history = [
             (e, _episode_matches(node, e)) for e in ctx.record.episodes_of(node.kind, None, end) if e.start <= end
         ]
+    matched = {id(e): m for e, m in history}
     for episode in ctx.record.episodes_of(node.kind, start, end):
         if start is not None and episode.start < start:
             continue
-        match = _episode_matches(node, episode)
+        known = matched.get(id(episode))
+        match = known if known is not None else _episode_matches(node, episode)
         if node.recurrence_gap_days is not None:
             match, details[episode.id] = _recurrence(node, episode, match, history)
         if match is Truth.TRUE:
@@ -859,7 +849,6 @@ def _decisive_unknowns(definition: ast.Criterion, ctx: _Context, root: Outcome) 
             {node_id: forced},
             ctx.leaf_cache,
             shared=ctx.cache,
-            subtree_ids=ctx.subtree_ids,
         )
         return _eval(definition.rule, context).truth
 
