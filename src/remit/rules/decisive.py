@@ -31,6 +31,8 @@ from remit.rules.tree import children_of, iter_nodes, subtree_ids
 
 __all__ = ["LEAF_TRUTHS", "decisive_unknowns", "refold", "walk_at_index"]
 
+_DEFINITE = (Truth.TRUE, Truth.FALSE)
+
 LEAF_TRUTHS = (
     ast.Compare,
     ast.HasFinding,
@@ -168,11 +170,20 @@ def _value_down(node: ast.Node, forced_id: str, forced: Truth, outcomes: Mapping
     if isinstance(node, ast.Points):
         low = high = 0.0
         for domain in node.domains:
-            bounds = domain_bounds(domain, [_truth_down(o.when, forced_id, forced, outcomes) for o in domain.options])
+            cached = outcomes.get(domain.id)
+            if cached is not None and cached.value is not None and not _touches(domain, forced_id):
+                bounds = cached.value
+            else:
+                truths = [_truth_down(o.when, forced_id, forced, outcomes) for o in domain.options]
+                bounds = domain_bounds(domain, truths)
             low += bounds.low
             high += bounds.high
         return Interval(low, high)
     raise _CannotTellError
+
+
+def _touches(domain: ast.Domain, forced_id: str) -> bool:
+    return any(forced_id in subtree_ids(o.when) for o in domain.options)
 
 
 def _cached(outcomes: Mapping[str, Outcome], node: ast.Node) -> Truth | None:
@@ -199,6 +210,52 @@ def _refold_points(node: ast.Points, place: _Place, truth: Truth, outcomes: Mapp
     return Interval(low, high)
 
 
+def candidates(rule: ast.Node, outcomes: Mapping[str, Outcome]) -> set[str]:
+    """Unknown truth leaves that might be decisive, in one pass from the root.
+
+    For each node the pass carries the set of its values (MET, NOT MET) that
+    would make the root definite, given the truths its siblings have; through a
+    Boolean operator that set is exact, so a leaf whose set is empty cannot be
+    decisive. Below any other operator, or below a node met at several places,
+    the pass cannot tell, and the leaf is a candidate.
+    """
+    found: set[str] = set()
+    seen: dict[str, int] = {}
+
+    def visit(node: ast.Node, wanted: frozenset[Truth] | None) -> None:
+        seen[node.id] = seen.get(node.id, 0) + 1
+        truth = _cached(outcomes, node)
+        if isinstance(node, LEAF_TRUTHS) and truth is Truth.UNKNOWN and (wanted is None or wanted):
+            found.add(node.id)
+        if isinstance(node, ast.Sustained):
+            return
+        children = children_of(node)
+        if wanted is None or not isinstance(node, BOOLEAN):
+            for child in children:
+                visit(child, None)
+            return
+        truths = [_cached(outcomes, c) for c in children]
+        for i, child in enumerate(children):
+            if truths[i] is Truth.TRUE or truths[i] is Truth.FALSE:
+                continue  # Kleene folds are monotone: nothing below a definite child can change it
+            others = truths[:i] + truths[i + 1 :]
+            if None in others:
+                visit(child, None)
+                continue
+            wants = frozenset(
+                v for v in _DEFINITE if boolean_fold(node, cast("list[Truth]", [*others[:i], v, *others[i:]])) in wanted
+            )
+            visit(child, wants)
+
+    visit(rule, frozenset(_DEFINITE))
+    for node in iter_nodes(rule):
+        if seen.get(node.id, 0) > 1:
+            found.update(
+                n.id for n in iter_nodes(node) if isinstance(n, LEAF_TRUTHS) and _cached(outcomes, n) is Truth.UNKNOWN
+            )
+    return found
+
+
 def decisive_unknowns(rule: ast.Node, root: Outcome, trial: Trial, *, use_refold: bool = True) -> tuple[str, ...]:
     """The messages for every unknown leaf whose forcing makes the rule definite.
 
@@ -211,9 +268,12 @@ def decisive_unknowns(rule: ast.Node, root: Outcome, trial: Trial, *, use_refold
     at_index = walk_at_index(root)
     outcomes = {o.node_id: o for o in at_index}
     messages: list[str] = []
+    maybe = candidates(rule, outcomes) if use_refold else None
     for outcome in at_index:
         node = nodes.get(outcome.node_id)
         if node is None or not isinstance(node, LEAF_TRUTHS) or outcome.truth is not Truth.UNKNOWN:
+            continue
+        if maybe is not None and node.id not in maybe:
             continue
         effects = []
         for forced, word in ((Truth.TRUE, "met"), (Truth.FALSE, "not met")):

@@ -9,6 +9,7 @@ any particular instrument.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -138,7 +139,7 @@ def evaluate(
     )
     score = score_outcome.value if score_outcome else None
     category, possible = _categorise(definition.bands, score)
-    decisive = _decisive_unknowns(definition, ctx, root)
+    decisive = functools.partial(_decisive_unknowns, definition, ctx, root)
     return Result(definition, index_date, outcome, score, category, possible, decisive, baseline_date)
 
 
@@ -302,29 +303,33 @@ def _change(node: ast.Change, ctx: _Context) -> Outcome:
 
 
 def _episode_matches(node: ast.CountEpisodes, episode: Episode) -> Truth:
-    results: list[Truth] = []
-    if node.features_any:
-        present = sum(1 for f in node.features_any if f in episode.features)
-        results.append(Truth.of(present >= node.features_min))
-    if node.features_none:
-        results.append(Truth.of(not any(f in episode.features for f in node.features_none)))
+    """Kleene AND of the node's filters, stopping at the first that fails (the
+    features, checked first, rule out most attacks)."""
+    features = episode.features
+    if node.features_any and sum(1 for f in node.features_any if f in features) < node.features_min:
+        return Truth.FALSE
+    if node.features_none and any(f in features for f in node.features_none):
+        return Truth.FALSE
+    tests: list[Truth] = []
     if node.min_hours is not None or node.max_hours is not None:
-        hours = episode.duration_hours
-        if hours is None and episode.end is not None:
-            # Whole-day dates: the duration lies between (days-1)*24 and days*24 hours.
-            days = (episode.end - episode.start).days + 1
-            span = Interval(max(days - 1, 0) * 24.0, days * 24.0)
-        elif hours is not None:
-            span = Interval.point(hours)
-        else:
-            span = Interval(0, math.inf)
+        span = _duration_hours(episode)
         if node.min_hours is not None:
-            results.append(span.compare(Op.GE, node.min_hours))
+            tests.append(span.compare(Op.GE, node.min_hours))
         if node.max_hours is not None:
-            results.append(span.compare(Op.LE, node.max_hours))
-    for test in node.attributes:
-        results.append(_attribute_truth(episode.attribute(test.name), test))
-    return all_of(results)
+            tests.append(span.compare(Op.LE, node.max_hours))
+    tests.extend(_attribute_truth(episode.attribute(test.name), test) for test in node.attributes)
+    return all_of(tests)
+
+
+def _duration_hours(episode: Episode) -> Interval:
+    hours = episode.duration_hours
+    if hours is not None:
+        return Interval.point(hours)
+    if episode.end is not None:
+        # Whole-day dates: the duration lies between (days-1)*24 and days*24 hours.
+        days = (episode.end - episode.start).days + 1
+        return Interval(max(days - 1, 0) * 24.0, days * 24.0)
+    return Interval(0, math.inf)
 
 
 def _gap_days(previous: Episode, episode: Episode) -> Interval:
@@ -385,18 +390,30 @@ def _count_episodes(node: ast.CountEpisodes, ctx: _Context) -> Outcome:
     high = float(len(definite) + possible) if covered else math.inf
     note = None if covered else "the record does not cover the whole window: the count is a lower bound"
     evidence = tuple(
-        Evidence(
-            "episode",
-            e.id,
-            e.start,
-            f"{e.kind.value} {e.start}..{e.end or '?'} {', '.join(e.features)}"
-            + (f" ({details[e.id]})" if e.id in details else ""),
-        )
+        _episode_evidence(e)
+        if e.id not in details
+        else Evidence("episode", e.id, e.start, f"{_episode_evidence(e).text} ({details[e.id]})")
         for e in definite
     )
     return Outcome(
         node.id, node.label, value=Interval(float(len(definite)), high), unit="1", evidence=evidence, note=note
     )
+
+
+_EPISODE_EVIDENCE: dict[int, tuple[Episode, Evidence]] = {}
+
+
+def _episode_evidence(episode: Episode) -> Evidence:
+    """Evidence for an episode, memoised by identity like observation evidence."""
+    entry = _EPISODE_EVIDENCE.get(id(episode))
+    if entry is not None and entry[0] is episode:
+        return entry[1]
+    e = episode
+    evidence = Evidence("episode", e.id, e.start, f"{e.kind.value} {e.start}..{e.end or '?'} {', '.join(e.features)}")
+    if len(_EPISODE_EVIDENCE) > 200_000:
+        _EPISODE_EVIDENCE.clear()
+    _EPISODE_EVIDENCE[id(episode)] = (episode, evidence)
+    return evidence
 
 
 def _diary_sum(node: ast.DiarySum, ctx: _Context) -> Outcome:

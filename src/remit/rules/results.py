@@ -8,7 +8,8 @@ the web read results without the evaluation machinery.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -110,8 +111,20 @@ class Result:
     score: Interval | None
     category: str | None
     possible_categories: tuple[str, ...]
-    decisive_unknowns: tuple[str, ...]
+    # The decisive unknowns, or the analysis that finds them: it re-folds the
+    # rule once per unknown item, so it runs on first access (and is kept), not
+    # for every result that is only counted or shown without them.
+    _decisive: tuple[str, ...] | Callable[[], tuple[str, ...]] = field(repr=False, compare=False)
     baseline_date: date | None = None
+
+    @property
+    def decisive_unknowns(self) -> tuple[str, ...]:
+        """Unknown items whose resolution alone would make the result definite."""
+        found = self._decisive
+        if callable(found):
+            found = found()
+            object.__setattr__(self, "_decisive", found)
+        return found
 
     @property
     def truth(self) -> Truth:

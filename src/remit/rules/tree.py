@@ -7,6 +7,8 @@ in one place.
 
 from __future__ import annotations
 
+from collections import deque
+
 from remit.rules import ast
 
 __all__ = ["children_of", "iter_nodes", "subtree_ids"]
@@ -15,9 +17,9 @@ __all__ = ["children_of", "iter_nodes", "subtree_ids"]
 def iter_nodes(node: ast.Node) -> list[ast.Node]:
     """Every node of a definition tree, parents first (shared nodes once)."""
     seen: dict[int, ast.Node] = {}
-    stack: list[ast.Node] = [node]
+    stack: deque[ast.Node] = deque([node])
     while stack:
-        current = stack.pop(0)
+        current = stack.popleft()
         if id(current) in seen:
             continue
         seen[id(current)] = current
