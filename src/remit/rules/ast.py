@@ -383,7 +383,9 @@ class Sustained:
     """``condition`` held continuously for ``days`` before the index date,
     judged at every encounter: it must be met at the last encounter on or
     before ``index - days`` and at every encounter after it. Any encounter
-    where it is not met resets the clock (NOT_MET)."""
+    where it is not met resets the clock (NOT_MET). The interpreter judges the
+    encounters newest first and stops at the first that fails: the explanation
+    shows that visit and the ones after it, which are all that decide."""
 
     id: str
     label: str
