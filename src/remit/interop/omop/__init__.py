@@ -2,7 +2,9 @@
 DuckDB file) with a replaceable concept map, and import a CDM (DuckDB file,
 Parquet/CSV directory, or a PostgreSQL URL) back into records.
 
-See ``docs/interop.md`` for the table mapping and the concept map.
+Export then import gives back the same record: fields with a CDM column go
+there, free text goes to NOTE, the rest to the ``remit_source_detail`` side
+table. See ``docs/interop.md`` for where each field goes and the concept map.
 """
 
 from remit.interop.omop.concepts import ConceptMap

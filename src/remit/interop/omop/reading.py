@@ -21,14 +21,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import replace
-from datetime import date
 from typing import Any
 
-from remit.core.analytes import ANALYTES, LOCAL_SYSTEM, Analyte, ValueKind, analyte
-from remit.core.codes import LOINC, Coding
+from remit.core.analytes import Analyte, ValueKind, analyte
 from remit.core.conditions import CONDITIONS
 from remit.core.findings import FINDING_KINDS, FindingKind
-from remit.core.measurements import Measurement, ReferenceRange, measure, reference_range
+from remit.core.measurements import Measurement, measure
 from remit.core.record import (
     BirthDate,
     Diagnosis,
@@ -45,21 +43,26 @@ from remit.core.record import (
     Sex,
     StopReason,
 )
-from remit.drugs import DRUGS, find_drug
-from remit.errors import RecordError, RemitError, UnitError, UnknownCodeError
+from remit.errors import RecordError, RemitError, UnknownCodeError
 from remit.interop.courses import Exposure, group_exposures, knows_frequency
 from remit.interop.errors import MalformedFileError
 from remit.interop.omop.concepts import ConceptMap
-from remit.interop.omop.details import Value
 from remit.interop.omop.reading_base import REPORTED, Person, Row
 from remit.interop.omop.reading_events import EventReader, attributes
+from remit.interop.omop.reading_values import (
+    ValueReader,
+    as_coding,
+    as_codings,
+    as_date,
+    as_int,
+    as_text,
+)
 from remit.interop.omop.storage import TableSource
 from remit.interop.omop.tables import TABLES
 from remit.interop.omop.writing_events import ADVERSE_EVENT_TYPE
 from remit.interop.report import Imported
 
 DEFAULT_SITE = "omop-import"
-SOURCE_VALUE_SYSTEM = "urn:remit:omop-source-value"  # a measurement_source_value that is neither remit's nor LOINC
 _READ_FIRST = ("visit_occurrence", "condition_occurrence", "measurement", "observation", "drug_exposure", "episode")
 
 
@@ -78,7 +81,7 @@ def read_omop(source: TableSource, concepts: ConceptMap | None = None, *, defaul
     return _Reader(tables, concepts or ConceptMap.load(), default_site).read()
 
 
-class _Reader(EventReader):
+class _Reader(EventReader, ValueReader):
     def read(self) -> Imported:
         sites = {
             row["care_site_id"]: row.get("care_site_name") or row.get("care_site_source_value")
@@ -174,7 +177,7 @@ class _Reader(EventReader):
             date=start,
             kind=kind,
             month=int(month_text) if month_text.isdigit() else None,
-            end=_date(details["end"]) if "end" in details else end if end != start else None,
+            end=as_date(details["end"]) if "end" in details else end if end != start else None,
             note=self.text("visit_occurrence", row_id, "note", f"the note of visit {visit_id}"),
         )
 
@@ -198,12 +201,12 @@ class _Reader(EventReader):
             Diagnosis(
                 id=diagnosis_id,
                 condition=code,
-                onset=_date(details["onset"]) if "onset" in details else row["condition_start_date"],
+                onset=as_date(details["onset"]) if "onset" in details else row["condition_start_date"],
                 status=DiagnosisStatus(status)
                 if status in {s.value for s in DiagnosisStatus}
                 else DiagnosisStatus.ACTIVE,
-                codings=_codings(codings) if codings is not None else CONDITIONS[code].codings,
-                recorded=_date(details.get("recorded")),
+                codings=as_codings(codings) if codings is not None else CONDITIONS[code].codings,
+                recorded=as_date(details.get("recorded")),
                 note=self.text("condition_occurrence", row_id, "note", f"the note of diagnosis {diagnosis_id}"),
             )
         )
@@ -239,7 +242,7 @@ class _Reader(EventReader):
             time=_time(row.get("measurement_time"), stamp),
             encounter=visit.id if visit is not None else None,
             source=self.text(table, row_id, "source", f"the source of {observation_id}"),
-            code=_coding(code) if code is not None else self.received_code(spec, row.get(f"{table}_source_value")),
+            code=as_coding(code) if code is not None else self.received_code(spec, row.get(f"{table}_source_value")),
         )
 
     def observation(self, person: Person, row: Row) -> str | None:
@@ -298,13 +301,24 @@ class _Reader(EventReader):
             row_id = int(row["drug_exposure_id"])
             course = str(key["remit_id"])
             rows = person.courses.setdefault(course, [])
+            details = self.detail_map("drug_exposure", row_id)
+            dose = None
+            if key.get("role") == "dose":
+                dose = Dose(
+                    start=row["drug_exposure_start_date"],
+                    amount=float(row["quantity"]),
+                    unit=str(row["dose_unit_source_value"]),
+                    frequency=Frequency(row["sig"]),
+                    text=self.text("drug_exposure", row_id, "text", f"the dose text of course {course}"),
+                    count=as_int(details.get("count")),
+                )
             rows.append(
                 row
                 | {
-                    "role": key.get("role"),
-                    "details": self.detail_map("drug_exposure", row_id),
+                    "dose": dose,
+                    "indication": as_text(details.get("indication")),
+                    "switched_to": as_text(details.get("switched_to")),
                     "note": self.text("drug_exposure", row_id, "note", f"the note of course {course}"),
-                    "text": self.text("drug_exposure", row_id, "text", f"the dose text of course {course}"),
                 }
             )
             if len(rows) > 1:
@@ -331,105 +345,6 @@ class _Reader(EventReader):
         )
         return REPORTED  # reported when the courses are built
 
-    # ----- helpers --------------------------------------------------------------
-
-    def analyte(self, row: Mapping[str, Any], table: str) -> Analyte:
-        source = row.get(f"{table}_source_value")
-        if source:
-            try:
-                return analyte(str(source))
-            except UnknownCodeError:
-                pass
-        code = self.concepts.remit_code("measurement", row.get(f"{table}_concept_id"))
-        if code is None or code not in ANALYTES:
-            raise UnknownCodeError(
-                f"no remit analyte for source value {source!r} / concept {row.get(f'{table}_concept_id')}"
-            )
-        return ANALYTES[code]
-
-    def value(
-        self, spec: Analyte, row: Mapping[str, Any], table: str, *, notes: list[str] | None = None
-    ) -> Measurement:
-        """The value as entered if the row has it, else ``value_as_number`` in
-        the unit of ``unit_concept_id``. The reference range is remit's detail
-        if there is one, else (with ``notes``) ``range_low``/``range_high``
-        (a range that cannot be converted is dropped with a note)."""
-        reference = self.stored_reference(table, row)
-        if reference is None and notes is not None:
-            reference = self.reference(spec, row, notes)
-        text = row.get("value_source_value")
-        if text is not None:
-            return measure(spec.id, str(text), row.get("unit_source_value"), reference=reference)
-        number = row.get("value_as_number")
-        if number is None:
-            raise RecordError("no value (value_source_value or value_as_number)")
-        operator = self.concepts.remit_code("operator", row.get("operator_concept_id")) or ""
-        text = f"{'' if operator == '=' else operator}{number!r}"
-        return measure(spec.id, text, self.number_unit(spec, row), reference=reference)
-
-    def stored_reference(self, table: str, row: Mapping[str, Any]) -> ReferenceRange | None:
-        """A reference range remit wrote as a detail (canonical unit, with its source)."""
-        found = self.detail_map(table, int(row[f"{table}_id"])).get("reference")
-        if found is None:
-            return None
-        if not isinstance(found, list) or len(found) != 3:
-            raise RecordError(f"a reference detail is [low, high, source], not {found!r}")
-        low, high, source = found
-        return ReferenceRange(low, high, str(source))
-
-    def number_unit(self, spec: Analyte, row: Mapping[str, Any]) -> str:
-        """The unit of ``value_as_number`` and the range: from ``unit_concept_id``
-        through the map; never guessed for a unit the map does not know."""
-        concept = row.get("unit_concept_id")
-        mapped = self.concepts.remit_code("unit", concept)
-        if mapped is not None:
-            return mapped
-        if concept:
-            raise UnitError(f"unit concept {concept} is not in the concept map; add it to convert this value")
-        source = row.get("unit_source_value")
-        if source:
-            return str(source)
-        if spec.canonical_unit == "1":
-            return spec.canonical_unit
-        raise UnitError(f"no unit for {spec.name} (unit_concept_id {concept}, no unit_source_value)")
-
-    def reference(self, spec: Analyte, row: Mapping[str, Any], notes: list[str]) -> ReferenceRange | None:
-        low, high = row.get("range_low"), row.get("range_high")
-        if low is None and high is None:
-            return None
-        table = "measurement" if "measurement_id" in row else "observation"
-        if self.key(table, row) is not None:  # remit writes ranges in the canonical unit
-            return ReferenceRange(low, high)
-        try:
-            unit = self.number_unit(spec, row)
-            if unit == spec.canonical_unit:
-                return ReferenceRange(low, high)
-            return reference_range(spec.id, low, high, unit)
-        except RemitError as exc:
-            notes.append(f"reference range not kept: {exc.message}")
-            return None
-
-    def received_code(self, spec: Analyte, source: Any) -> Coding | None:
-        if not source or source in (spec.code, spec.id):
-            return None
-        if source in spec.alternate_codes:
-            return Coding(LOINC if spec.system == LOINC else LOCAL_SYSTEM, str(source))
-        return Coding(SOURCE_VALUE_SYSTEM, str(source))
-
-    def drug(self, row: Mapping[str, Any]) -> str:
-        source = row.get("drug_source_value")
-        if source in DRUGS:
-            return str(source)
-        if source:
-            try:
-                return find_drug(str(source)).id
-            except UnknownCodeError:
-                pass
-        code = self.concepts.remit_code("drug", row.get("drug_concept_id"))
-        if code is None:
-            raise UnknownCodeError(f"no remit drug for source value {source!r} / concept {row.get('drug_concept_id')}")
-        return code
-
     def courses(self, person: Person) -> list[MedicationCourse]:
         courses = [_course(course_id, rows) for course_id, rows in person.courses.items()]
         for course, exposures in group_exposures(person.exposures):
@@ -444,34 +359,21 @@ class _Reader(EventReader):
 
 
 def _course(course_id: str, rows: list[Row]) -> MedicationCourse:
-    """A course from remit's own rows, in the order they were written."""
+    """A course from remit's own rows (each already checked), in the order they were written."""
     rows = sorted(rows, key=lambda r: r["drug_exposure_id"])
     first, last = rows[0], rows[-1]
-    doses = tuple(
-        Dose(
-            start=r["drug_exposure_start_date"],
-            amount=float(r["quantity"]),
-            unit=str(r["dose_unit_source_value"]),
-            frequency=Frequency(r["sig"]),
-            text=r["text"],
-            count=_int(r["details"].get("count")),
-        )
-        for r in rows
-        if r["role"] == "dose"
-    )
     route = last.get("route_source_value")
     reason = last.get("stop_reason")
-    details = first["details"]
     return MedicationCourse(
         id=course_id,
         drug=str(last["drug"]),
         route=Route(route) if route in {r.value for r in Route} else Route.OTHER,
         start=first["drug_exposure_start_date"],
-        doses=doses,
+        doses=tuple(r["dose"] for r in rows if r["dose"] is not None),
         stop=last.get("verbatim_end_date"),
         stop_reason=StopReason(reason) if reason in {s.value for s in StopReason} else None,
-        switched_to=_text(details.get("switched_to")),
-        indication=_text(details.get("indication")),
+        switched_to=first["switched_to"],
+        indication=first["indication"],
         note=first["note"],
     )
 
@@ -482,35 +384,3 @@ def _time(text: Any, stamp: Any) -> dt.time | None:
     if isinstance(text, str) and text:
         return dt.time.fromisoformat(text)
     return None
-
-
-def _date(value: Value) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    raise RecordError(f"expected a date detail, not {value!r}")
-
-
-def _int(value: Value) -> int | None:
-    if value is None or (isinstance(value, int) and not isinstance(value, bool)):
-        return value
-    raise RecordError(f"expected an integer detail, not {value!r}")
-
-
-def _text(value: Value) -> str | None:
-    if value is None or isinstance(value, str):
-        return value
-    raise RecordError(f"expected a text detail, not {value!r}")
-
-
-def _coding(value: Value) -> Coding:
-    if isinstance(value, list) and len(value) == 3 and all(v is None or isinstance(v, str) for v in value):
-        system, code, display = value
-        if system and code:
-            return Coding(system, code, display)
-    raise RecordError(f"a coding detail is [system, code, display], not {value!r}")
-
-
-def _codings(value: Value) -> tuple[Coding, ...]:
-    if not isinstance(value, list):
-        raise RecordError(f"a codings detail is a list, not {value!r}")
-    return tuple(_coding(item) for item in value)

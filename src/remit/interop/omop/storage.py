@@ -67,17 +67,27 @@ def _arrow(name: str, rows: Rows) -> pa.Table:
 
 
 def _write_csv(name: str, rows: Rows, path: Path) -> None:
+    """RFC 4180 CSV in which NULL and the empty string differ: NULL is an empty
+    field, an empty string is ``""`` (read back with ``allow_quoted_nulls =
+    false``). The csv module cannot write that distinction, so fields are
+    quoted here."""
     columns = [c.name for c in TABLES[name]]
     with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(columns)
+        handle.write(",".join(columns) + "\n")
         for row in rows:
-            writer.writerow([_text(row.get(column)) for column in columns])
+            handle.write(",".join(_field(row.get(column)) for column in columns) + "\n")
+
+
+def _field(value: Any) -> str:
+    if value is None:
+        return ""
+    text = _text(value)
+    if text == "" or any(c in text for c in ',"\n\r'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
 
 
 def _text(value: Any) -> str:
-    if value is None:
-        return ""
     if isinstance(value, float):
         return repr(value)
     if isinstance(value, dt.datetime):
@@ -158,7 +168,8 @@ def _read_csv(path: Path, table: str) -> Rows:
     try:
         with duckdb.connect() as con:
             relation = con.sql(
-                "SELECT * FROM read_csv(?, header = true, columns = ?, nullstr = '', auto_detect = false)",
+                "SELECT * FROM read_csv(?, header = true, columns = ?, nullstr = '', auto_detect = false, "
+                "allow_quoted_nulls = false)",
                 params=[str(path), columns],
             )
             rows: Rows = relation.to_arrow_table().to_pylist()
