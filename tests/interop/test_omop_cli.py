@@ -54,3 +54,22 @@ def test_the_stored_demo_registry_comes_back_unchanged_through_the_commands(tmp_
     with open_session(Settings.from_env({}, database=str(first))) as session:
         last = patient_history(session, "c21-01")[-1]
     assert (last.action, last.reason) == ("export", f"OMOP CDM (csv) export (identified) to {cdm}")
+
+
+def test_a_patient_without_a_year_of_birth_is_reported_and_not_logged_as_exported(tmp_path: Path) -> None:
+    db, cdm = tmp_path / "r.sqlite3", tmp_path / "cdm"
+    seed = next(p for p in case_files() if p.name == "003_mas_patient_1.yaml")
+    nameless = tmp_path / "no-birth.yaml"
+    text = seed.read_text(encoding="utf-8").replace("id: seed-003-p1", "id: no-birth")
+    nameless.write_text("\n".join(line for line in text.splitlines() if not line.strip().startswith("birth:")))
+    run("--database", str(db), "init")
+    run("--database", str(db), "import", str(seed), str(nameless))
+    result = CliRunner().invoke(
+        app, ["--database", str(db), "export-omop", "--out", str(cdm)], env={"COLUMNS": "200", "REMIT_ACTOR": "t"}
+    )
+    assert result.exit_code == 0, result.output
+    assert "not exported: no-birth: no year of birth (OMOP requires one)" in result.output
+    assert "person 1," in result.stdout
+    with open_session(Settings.from_env({}, database=str(db))) as session:
+        assert [h.action for h in patient_history(session, "seed-003-p1")][-1] == "export"
+        assert "export" not in [h.action for h in patient_history(session, "no-birth")]

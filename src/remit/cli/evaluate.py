@@ -95,7 +95,9 @@ def results_table(record: PatientRecord, as_of: date, results: tuple[Result, ...
 
 def evaluate_command(
     ctx: typer.Context,
-    target: Annotated[str, typer.Argument(help="A patient id in the registry, or a case file (YAML/JSON).")],
+    target: Annotated[
+        str, typer.Argument(help="A patient id in the registry, a case file (YAML/JSON) or a FHIR R4 Bundle (JSON).")
+    ],
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Index date (YYYY-MM-DD). Default: the latest recorded fact.")
     ] = None,

@@ -15,7 +15,7 @@ which logs each one as exported; imports store through
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, TypeVar
@@ -86,10 +86,16 @@ def _tracked(items: Sequence[T], progress: Progress, description: str) -> Iterat
 
 
 def _read_for_export(
-    config: Settings, patient_ids: Sequence[str] | None, purpose: str, reason: str | None
+    config: Settings,
+    patient_ids: Sequence[str] | None,
+    purpose: str,
+    reason: str | None,
+    include: Callable[[PatientRecord], bool] | None = None,
 ) -> tuple[PatientRecord, ...]:
     with open_session(config) as session:
-        records = export_patients(session, patient_ids, actor=config.actor, purpose=purpose, reason=reason)
+        records = export_patients(
+            session, patient_ids, actor=config.actor, purpose=purpose, reason=reason, include=include
+        )
     if not records:
         fail("no patients stored; nothing to export")
     return records
@@ -249,13 +255,24 @@ def export_omop(
         DeidentificationKeys.from_env()  # fail before anything is read or logged
     config = settings(ctx)
     concept_map = omop.ConceptMap.load(concepts, verified_only=verified_only)
-    records = _read_for_export(config, None, _purpose(f"OMOP CDM ({fmt.value})", deidentified, out), reason)
+    left_out: list[str] = []
+
+    def has_year_of_birth(record: PatientRecord) -> bool:
+        # OMOP requires one; such patients are reported, not logged as exported
+        if record.patient.birth is None:
+            left_out.append(record.patient.id)
+        return record.patient.birth is not None
+
+    purpose = _purpose(f"OMOP CDM ({fmt.value})", deidentified, out)
+    records = _read_for_export(config, None, purpose, reason, include=has_year_of_birth)
     with _progress() as progress:
         items = _subjects(records, deidentified, progress)
         rows = omop.omop_rows(_tracked(items, progress, "building tables"), concept_map)
     written = omop.write_tables(rows.tables, out, omop.Format(fmt.value))
     counts = ", ".join(f"{name} {len(table)}" for name, table in rows.tables.items())
     console().print(f"wrote OMOP CDM v5.4 ({fmt.value}) to {out}: {counts}", soft_wrap=True)
+    for patient_id in left_out:
+        report_error(f"not exported: {patient_id}: no year of birth (OMOP requires one)")
     for patient_id, why in rows.excluded:
         report_error(f"not exported: {patient_id}: {why}")
     _written(written)

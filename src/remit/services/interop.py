@@ -8,7 +8,7 @@ was de-identified and where it went (standards §D4: "the export is logged").
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from sqlalchemy.orm import Session
 
@@ -24,9 +24,12 @@ def export_patients(
     actor: str,
     purpose: str,
     reason: str | None = None,
+    include: Callable[[PatientRecord], bool] | None = None,
 ) -> tuple[PatientRecord, ...]:
     """The stored records of ``patient_ids`` (every stored patient when None),
     each logged as exported with ``purpose`` (and the user's ``reason``).
+    ``include`` leaves out records the target format cannot hold (OMOP needs a
+    year of birth): they are neither returned nor logged as exported.
 
     Raises :class:`~remit.errors.NotFoundError` for an unknown id; then
     nothing is logged.
@@ -37,6 +40,8 @@ def export_patients(
         repository = PatientRepository(session)
         ids = list(patient_ids) if patient_ids is not None else [s.patient_id for s in repository.list(None)]
         records = tuple(repository.get(patient_id) for patient_id in ids)
+        if include is not None:
+            records = tuple(r for r in records if include(r))
         for record in records:
             record_change(
                 session,
