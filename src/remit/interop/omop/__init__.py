@@ -8,7 +8,6 @@ table. See ``docs/interop.md`` for where each field goes and the concept map.
 """
 
 from remit.interop.omop.concepts import ConceptMap
-from remit.interop.omop.projection import representable
 from remit.interop.omop.reading import read_omop
 from remit.interop.omop.storage import Format, source_for, write_tables
 from remit.interop.omop.writing import OmopRows, omop_rows
@@ -19,7 +18,6 @@ __all__ = [
     "OmopRows",
     "omop_rows",
     "read_omop",
-    "representable",
     "source_for",
     "write_tables",
 ]
