@@ -12,7 +12,7 @@ from remit.core.record import PatientRecord
 from remit.rules import ast
 from remit.rules.interpret import Outcome, evaluate
 from remit.screening.backends import create_table, load_arrow
-from remit.screening.compile import Compiler, _outside_sustained, column_name
+from remit.screening.compile import Compiler, column_name, outside_sustained
 from remit.screening.facts import facts_from_records, spine_table
 
 
@@ -62,7 +62,7 @@ def _none(x: Any) -> Any:
 
 def disagreements(definition: ast.Criterion, outcomes: dict[str, Outcome], row: dict[str, Any]) -> list[str]:
     problems = []
-    nodes = _outside_sustained(definition.rule) + (_outside_sustained(definition.score) if definition.score else [])
+    nodes = outside_sustained(definition.rule) + (outside_sustained(definition.score) if definition.score else [])
     for node in nodes:
         outcome = outcomes.get(node.id)
         if outcome is None:

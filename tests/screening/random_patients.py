@@ -3,6 +3,12 @@
 Values cluster around the definition's own thresholds (exactly on, just above,
 just below), censored and qualitative results appear, and every kind of data
 is randomly missing - the cases where two engines are most likely to differ.
+
+Item ids carry their kind (``obs-``, ``finding-``): ids must be unique across a
+record, and a name can be both an analyte and a finding kind
+(``morning_stiffness``). Plain ``<name><n>`` ids once made every draw for the
+inactive-disease instruments raise ``RecordError`` - which the differential
+test had recorded as a compiled/interpreted disagreement.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Backends the compiled criteria run on, and how fact tables get there.
 
-DuckDB (in process) is the default; PostgreSQL takes the same expressions. Fact tables are loaded with
-their explicit schemas (never type-sniffed).
+DuckDB (in process) is the default; PostgreSQL and Spark (ibis' PySpark
+backend; here in local mode) take the same expressions. Fact tables are loaded
+with their explicit schemas (never type-sniffed).
 """
 
 from __future__ import annotations
@@ -17,15 +18,44 @@ from remit.screening.facts import SCHEMAS
 
 
 def connect(backend: str, url: str | None = None) -> Any:
-    """An ibis connection: ``duckdb`` (optionally a database file) or
-    ``postgres`` (a URL). Spark (ibis' PySpark backend) is not wired yet."""
+    """An ibis connection: ``duckdb`` (optionally a database file),
+    ``postgres`` (a URL) or ``spark`` (a Spark master URL, default a local
+    in-process Spark: see :func:`local_spark_session`)."""
     if backend == "duckdb":
         return ibis.duckdb.connect(url or ":memory:")
     if backend == "postgres":
         if url is None:
             raise ValueError("the postgres backend needs a URL")
         return ibis.connect(url.replace("postgresql+psycopg://", "postgres://"))
-    raise ValueError(f"unknown backend {backend!r}; use duckdb or postgres")
+    if backend == "spark":
+        return ibis.pyspark.connect(local_spark_session(url or "local[2]"))
+    raise ValueError(f"unknown backend {backend!r}; use duckdb, postgres or spark")
+
+
+def local_spark_session(master: str = "local[2]") -> Any:
+    """The process's Spark session (created on first use, then shared:
+    starting the JVM takes half a minute). Bound to the loopback address with
+    the web UI off; few shuffle partitions, as screening joins are many and
+    small on one machine; ANSI mode off (Spark 4's default is on; the
+    conformance tests establish agreement with it off)."""
+    import os
+
+    from pyspark.sql import SparkSession
+
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # the JVM binds here, not the first interface
+    return (
+        SparkSession.builder.master(master)
+        .appName("remit-screening")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.default.parallelism", "2")
+        .config("spark.sql.ansi.enabled", "false")
+        .config("spark.sql.session.timeZone", "UTC")
+        .getOrCreate()
+    )
 
 
 def load_arrow(con: Any, tables: dict[str, pa.Table], *, prefix: str = "") -> dict[str, ir.Table]:
@@ -49,6 +79,11 @@ def create_table(con: Any, name: str, table: pa.Table) -> ir.Table:
         finally:
             con.con.unregister(view)
         return con.table(name)
+    if con.name == "pyspark":
+        # A temporary view over an in-memory DataFrame: no warehouse files on disk.
+        session = con._session
+        session.createDataFrame(table, schema=_spark_schema(table.schema)).createOrReplaceTempView(name)
+        return con.table(name)
     # ibis 12 emits an empty "DROP TABLE IF EXISTS" on PostgreSQL (for
     # overwrite and drop_table alike): drop by hand, create typed, then insert.
     con.raw_sql(f'DROP TABLE IF EXISTS "{name}"').close()
@@ -56,6 +91,13 @@ def create_table(con: Any, name: str, table: pa.Table) -> ir.Table:
     if table.num_rows:
         con.insert(name, ibis.memtable(table))
     return created
+
+
+def _spark_schema(schema: pa.Schema) -> Any:
+    """The Spark schema of an Arrow schema, through ibis' own type mapping."""
+    from ibis.backends.pyspark.datatypes import PySparkSchema
+
+    return PySparkSchema.from_ibis(ibis.Schema.from_pyarrow(schema))
 
 
 def read_parquet_facts(con: Any, directory: Path) -> dict[str, ir.Table]:
