@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 DEMO_DB ?= demo/remit-demo.sqlite3
 
-.PHONY: install demo test test-fast lint typecheck postgres browser docs bench clean
+.PHONY: install demo test test-fast lint typecheck postgres browser java docs bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ postgres:
 browser:
 	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 
+# The Spark screening backend (pyspark, local mode) needs a Java 17 runtime.
+java:
+	@command -v java >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null)
+
 # Builds the demo database, adds one demo user per role (two sites), prints the logins and serves it.
 demo: install
 	$(BIN)/remit demo --database $(DEMO_DB) --serve
@@ -37,7 +41,7 @@ typecheck: install
 	$(BIN)/mypy
 
 # The whole suite: unit, property, conformance, SQLite and PostgreSQL storage, docs-up-to-date.
-test: install postgres browser
+test: install postgres browser java
 	$(BIN)/python -m pytest -n 2 -q
 	$(MAKE) --no-print-directory lint typecheck
 
