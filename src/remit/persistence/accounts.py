@@ -228,8 +228,7 @@ class AccountRepository:
             self._session.flush()
         except StaleDataError as exc:
             raise ConflictError(
-                f"user {username} was changed by someone else while saving; reload the page and apply "
-                f"the edit again",
+                f"user {username} was changed by someone else while saving; reload the page and apply the edit again",
                 field="version",
             ) from exc
         if display_name is not None:

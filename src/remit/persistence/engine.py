@@ -1,9 +1,10 @@
 """Engines for the two supported backends, SQLite and PostgreSQL.
 
-The URL alone selects the backend. SQLite needs two connection settings that
+The URL alone selects the backend. SQLite needs connection settings that
 PostgreSQL has built in: foreign keys (off by default in SQLite, and the
-schema's ``ON DELETE CASCADE`` relies on them) and WAL journaling (readers do
-not block the writer, which matters when the CLI and the web app share a file).
+schema's ``ON DELETE CASCADE`` relies on them), WAL journaling (readers do
+not block the writer, which matters when the CLI and the web app share a file)
+and ``synchronous=FULL`` (a commit is on disk before it is acknowledged).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, Insert, event
+from sqlalchemy import Engine, Insert, event, text
 from sqlalchemy import create_engine as sqlalchemy_create_engine
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
@@ -41,6 +42,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     try:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")  # an in-memory database answers "memory" and carries on
+        # Every commit reaches the disk before it is acknowledged: FULL is also the build default
+        # here, but durability must not depend on how SQLite was compiled (docs/reliability.md).
+        cursor.execute("PRAGMA synchronous=FULL")
     finally:
         cursor.close()
 
@@ -54,6 +58,28 @@ def insert_ignoring_duplicates(session: Session, entity: Any, **values: Any) -> 
     dialect = session.get_bind().dialect.name
     builder = postgresql.insert if dialect == "postgresql" else sqlite.insert
     return builder(entity).values(**values).on_conflict_do_nothing()
+
+
+def one_snapshot(session: Session, *, writes: bool = False) -> None:
+    """Make the rest of the caller's transaction read one moment of the database.
+
+    A record is loaded with one query per table. Under the backends' defaults each
+    query sees the latest commit, so a record read while another one is saved can
+    mix two versions (the reliability tests found about one read in eight torn
+    under a busy writer). Call this first in the transaction: PostgreSQL switches
+    it to REPEATABLE READ (one snapshot); SQLite opens it explicitly - ``BEGIN``
+    for a read, ``BEGIN IMMEDIATE`` when it will also write (an export's audit
+    row), which takes the write lock at once instead of failing to upgrade a
+    snapshot that another writer has moved past.
+
+    Not for read-then-replace transactions: there the versioned UPDATE is the
+    guard, and a snapshot would turn a clean conflict into a serialisation error.
+    """
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        session.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"))
+    elif dialect == "sqlite":
+        session.execute(text("BEGIN IMMEDIATE" if writes else "BEGIN"))
 
 
 def sqlite_path(url: str) -> Path | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from remit.core.record import PatientRecord
+from remit.persistence.engine import one_snapshot
 from remit.persistence.repositories import PatientRepository
 from remit.services.auditing import now, record_change
 
@@ -14,6 +15,7 @@ def export_record(session: Session, patient_id: str, *, actor: str, reason: str 
     """The stored record, with an ``export`` row in the audit log."""
     at = now()
     with session.begin():
+        one_snapshot(session, writes=True)
         record = PatientRepository(session).get(patient_id)
         record_change(
             session,

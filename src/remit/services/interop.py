@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from sqlalchemy.orm import Session
 
 from remit.core.record import PatientRecord
+from remit.persistence.engine import one_snapshot
 from remit.persistence.repositories import PatientRepository
 from remit.services.auditing import now, record_change
 
@@ -37,6 +38,7 @@ def export_patients(
     at = now()
     logged = purpose if not reason else f"{purpose}; {reason}"
     with session.begin():
+        one_snapshot(session, writes=True)
         repository = PatientRepository(session)
         ids = list(patient_ids) if patient_ids is not None else [s.patient_id for s in repository.list(None)]
         records = tuple(repository.get(patient_id) for patient_id in ids)

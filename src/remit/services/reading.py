@@ -7,18 +7,21 @@ from sqlalchemy.orm import Session
 
 from remit.core.record import PatientRecord
 from remit.persistence.audit import AuditEntry, AuditTrail
+from remit.persistence.engine import one_snapshot
 from remit.persistence.repositories import PatientRepository, PatientSummary
 from remit.services.auditing import PATIENT
 
 
 def list_patients(session: Session, *, site: str | None = None) -> tuple[PatientSummary, ...]:
     with session.begin():
+        one_snapshot(session)
         return PatientRepository(session).list(site)
 
 
 def get_record(session: Session, patient_id: str) -> PatientRecord:
     """The stored record; :class:`~remit.errors.NotFoundError` if absent or deleted."""
     with session.begin():
+        one_snapshot(session)
         return PatientRepository(session).get(patient_id)
 
 

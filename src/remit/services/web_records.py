@@ -25,6 +25,7 @@ from remit.core.record import DiaryDay, PatientRecord
 from remit.errors import ConflictError, NotFoundError, RemitError
 from remit.persistence.accounts import AccountRepository, DiaryLink
 from remit.persistence.audit import AuditEntry, AuditTrail
+from remit.persistence.engine import one_snapshot
 from remit.persistence.repositories import PatientRepository, PatientSummary
 from remit.services.auditing import PATIENT
 from remit.services.editing import delete_patient, replace_record
@@ -73,12 +74,14 @@ def patient_site(session: Session, patient_id: str) -> str | None:
 def patients_of(session: Session, sites: Collection[str]) -> tuple[PatientSummary, ...]:
     """Stored patients of the given sites only."""
     with session.begin():
+        one_snapshot(session)
         return tuple(p for p in PatientRepository(session).list(None) if p.site in sites)
 
 
 def read_record(session: Session, patient_id: str) -> tuple[PatientRecord, int]:
-    """The record and its version, read together."""
+    """The record and its version, read together (from one snapshot: never a mix of two versions)."""
     with session.begin():
+        one_snapshot(session)
         repository = PatientRepository(session)
         return repository.get(patient_id), repository.version(patient_id)
 
