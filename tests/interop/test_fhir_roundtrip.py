@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -56,3 +57,19 @@ def test_bundle_file_round_trips(tmp_path: Path) -> None:
     path = tmp_path / "bundle.json"
     write_bundle([record], path)
     assert read_fhir(path).records == (record,)
+
+
+def test_texts_of_unicode_white_space_alone_round_trip_as_markdown() -> None:
+    """FHIR's string type refuses a lone no-break space; such a text travels as valueMarkdown."""
+    seed = load(DEMO_CASES / "seeds" / "003_mas_patient_1.yaml")
+    first = dataclasses.replace(seed.observations[0], source="\u00a0")
+    record = dataclasses.replace(seed, observations=(first, *seed.observations[1:]))
+    written = json.loads(dumps(bundle([record])))
+    markdown = [
+        e["valueMarkdown"]
+        for entry in written["entry"]
+        for e in entry["resource"].get("extension", ())
+        if "valueMarkdown" in e
+    ]
+    assert markdown == ["\u00a0"]
+    assert through_json(record) == record

@@ -9,6 +9,7 @@ so ``3.0`` and ``3`` stay distinguishable and no digit is lost.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, time
@@ -57,7 +58,18 @@ def identifier_value(resource: Mapping[str, Any], system: str) -> str | None:
 # ----- extensions ------------------------------------------------------------
 
 
+# FHIR's ``string`` must contain a non-whitespace character or plain spaces,
+# tabs and newlines; a text of other Unicode white space alone (a lone
+# no-break space) is not a valid ``string`` but is a valid ``markdown``.
+_FHIR_STRING = re.compile(r"[ \r\n\t\S]+")
+
+
 def ext(url: str, **value: Any) -> JSON:
+    """An extension; a ``valueString`` FHIR's string type cannot hold travels
+    as ``valueMarkdown`` instead (read back by :func:`extension_value`)."""
+    text = value.get("valueString")
+    if isinstance(text, str) and not _FHIR_STRING.fullmatch(text):
+        value = {k: v for k, v in value.items() if k != "valueString"} | {"valueMarkdown": text}
     return {"url": url, **value}
 
 
@@ -72,7 +84,11 @@ def extension(element: Mapping[str, Any], url: str) -> Mapping[str, Any] | None:
 
 def extension_value(element: Mapping[str, Any], url: str, key: str) -> Any:
     found = extension(element, url)
-    return None if found is None else found.get(key)
+    if found is None:
+        return None
+    if key == "valueString" and key not in found:
+        return found.get("valueMarkdown")
+    return found.get(key)
 
 
 def with_extensions(resource: JSON, items: Iterable[JSON | None]) -> JSON:
@@ -227,6 +243,8 @@ def plain_value(part: Mapping[str, Any]) -> str | int | float | bool:
         return raw if isinstance(raw, int) and not isinstance(raw, bool) else number(raw)
     if "valueString" in part:
         return str(part["valueString"])
+    if "valueMarkdown" in part:
+        return str(part["valueMarkdown"])
     if "valueCode" in part:
         return str(part["valueCode"])
     raise RecordError(f"unsupported attribute value type: {', '.join(k for k in part if k.startswith('value'))}")
