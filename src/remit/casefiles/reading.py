@@ -88,11 +88,29 @@ def parse(data: Mapping[str, Any], *, source: str) -> PatientRecord:
     ``source`` names where the data came from (a path, an upload name) and is
     what error messages show as the file.
     """
+    _refuse_nul(data, source, "")
     try:
         case = CaseFile.model_validate(data)
     except ValidationError as exc:
         raise _schema_error(exc, source) from exc
     return _Reader(case, source).record()
+
+
+def _refuse_nul(data: Any, source: str, path: str) -> None:
+    """Refuse text holding U+0000, naming where: PostgreSQL cannot store it (SQLite can), and a
+    case file must read the same on both backends instead of failing at storage."""
+    if isinstance(data, str):
+        if "\x00" in data:
+            raise CaseFileError("text may not contain a NUL character (U+0000)", file=source, field=path or None)
+    elif isinstance(data, Mapping):
+        for key, value in data.items():
+            where = f"{path}.{key}" if path else str(key)
+            if isinstance(key, str) and "\x00" in key:
+                raise CaseFileError("a key may not contain a NUL character (U+0000)", file=source, field=path or None)
+            _refuse_nul(value, source, where)
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            _refuse_nul(value, source, f"{path}[{i}]")
 
 
 class _Reader:

@@ -182,6 +182,7 @@ async def guard(request: Request, session: Annotated[Session, Depends(db_session
     if not isinstance(route, APIRoute):  # pragma: no cover - only API routes have dependencies
         raise MissingAccessRuleError(f"no route to check for {request.url.path}")
     rule = rule_of(route)
+    _refuse_nul_in_url(request)
     if rule.access is not Access.SIGNED_IN:
         request.state.principal = signed_in(request, session) if rule.access is Access.PUBLIC else None
         return
@@ -196,6 +197,15 @@ async def guard(request: Request, session: Annotated[Session, Depends(db_session
         raise AccessDeniedError(f"your role ({principal.role.label}) may not do this ({rule.name})")
     if request.method not in SAFE_METHODS:
         await check_csrf(request, principal.csrf_token)
+
+
+def _refuse_nul_in_url(request: Request) -> None:
+    """A path or query parameter holding U+0000 (``%00``) is refused before it reaches a query:
+    PostgreSQL cannot compare text with it (it would fail as a server error), and no id or value has one."""
+    named = [*request.path_params.items(), *request.query_params.multi_items()]
+    for name, value in named:
+        if "\x00" in f"{name}{value}":
+            raise RemitError("may not contain a NUL character (U+0000)", field=str(name).replace("\x00", ""))
 
 
 async def check_csrf(request: Request, expected: str) -> None:
@@ -216,8 +226,9 @@ def resolve_patient(request: Request, session: Session, principal: Principal, re
     """The registry id of the patient ``ref`` names, if the caller may see it; else 404."""
     if principal.pseudonymised:
         keys = app_state(request).keys
+        wanted = ref.encode("utf-8", "surrogatepass")  # compare_digest refuses non-ASCII str (a 500 before)
         for summary in patients_of(session, principal.sites):
-            if secrets.compare_digest(keys.pseudonym(summary.patient_id), ref):
+            if secrets.compare_digest(keys.pseudonym(summary.patient_id).encode("utf-8"), wanted):
                 return summary.patient_id
     else:
         site = patient_site(session, ref)

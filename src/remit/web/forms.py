@@ -90,8 +90,27 @@ class FormState:
         return self.errors.get(name)
 
 
+NUL = "\x00"
+NUL_MESSAGE = "may not contain a NUL character (U+0000)"
+
+
+def refuse_nul(values: Mapping[str, object]) -> None:
+    """PostgreSQL cannot store U+0000 in text (SQLite can): refuse it at input, beside its field,
+    so that what one backend takes the other takes too and nothing fails at storage."""
+    errors = {
+        name: NUL_MESSAGE
+        for name, value in values.items()
+        if NUL in name
+        or (isinstance(value, str) and NUL in value)
+        or (isinstance(value, list) and NUL in "".join(value))
+    }
+    if errors:
+        raise InvalidFormError(errors)
+
+
 def form_values(items: Iterable[tuple[str, Any]], multi: Iterable[str] = ()) -> Values:
-    """The submitted fields as strings (lists for the names in ``multi``)."""
+    """The submitted fields as strings (lists for the names in ``multi``); a field holding a NUL
+    character is refused (:func:`refuse_nul`)."""
     lists = set(multi)
     values: Values = {}
     for name, value in items:
@@ -103,6 +122,7 @@ def form_values(items: Iterable[tuple[str, Any]], multi: Iterable[str] = ()) -> 
             found.append(value)
         else:
             values[name] = value
+    refuse_nul(values)
     return values
 
 

@@ -6,8 +6,10 @@ piece of evidence comes from :mod:`remit.catalogue`, :mod:`remit.rules` or
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from remit import catalogue, protocols
@@ -93,6 +95,27 @@ def badges(record: PatientRecord, today: date | None = None) -> tuple[Badge, ...
         if overdue:
             found.append(Badge("overdue", "follow-up overdue", "; ".join(overdue), "warn"))
     return tuple(found)
+
+
+_ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+
+
+def shifted_badges(found: tuple[Badge, ...], shift_days: int) -> tuple[Badge, ...]:
+    """Badges of the real record, as a pseudonymised view shows them.
+
+    The flags are those of the real record (follow-up is overdue as of the real
+    today, which a record with shifted dates would misjudge); every date in their
+    details is moved back by the patient's secret shift, like every other date the
+    statistician sees, so no real date reaches a pseudonymised page."""
+
+    def shift(match: re.Match[str]) -> str:
+        try:
+            day = date.fromisoformat(match.group(0))
+        except ValueError:
+            return match.group(0)
+        return (day - timedelta(days=shift_days)).isoformat()
+
+    return tuple(dataclasses.replace(b, detail=_ISO_DATE.sub(shift, b.detail)) for b in found)
 
 
 def _applies(record: PatientRecord, instrument_id: str) -> bool:

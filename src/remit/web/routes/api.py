@@ -22,10 +22,10 @@ from remit.core.record import PatientRecord
 from remit.errors import RemitError
 from remit.services.web_records import add_patient, audit_log, change_record, read_version, remove_patient
 from remit.web.access import AUDIT, DELETE, EDIT, READ, Principal, allow, app_state, db_session, patient_ref, principal
-from remit.web.forms import Values
+from remit.web.forms import Values, refuse_nul
 from remit.web.record_forms import EncounterForm
-from remit.web.routes.patients import parse_day, patient_rows, visible_record
-from remit.web.views import criteria_panel, default_index_date, dose_checks
+from remit.web.routes.patients import cached_criteria, parse_day, patient_rows, visible_record
+from remit.web.views import default_index_date, dose_checks
 
 router = APIRouter(prefix="/api/v1", tags=["registry"])
 SessionDep = Annotated[Session, Depends(db_session)]
@@ -176,7 +176,7 @@ def patient_criteria(
         "id": _shown_id(request, user, patient_id),
         "version": version,
         "on": day.isoformat() if day else None,
-        "results": criteria_panel(record, day) if day else [],
+        "results": cached_criteria(request, patient_id, version, user, record, day),
     }
 
 
@@ -208,6 +208,7 @@ def add_encounter(
         values[f"labs[{i}].analyte"] = lab.analyte
         values[f"labs[{i}].value"] = lab.value
         values[f"labs[{i}].unit"] = lab.unit or ""
+    refuse_nul(values)
     form = EncounterForm(lab_rows=len(body.labs))
     made: dict[str, str] = {}
 

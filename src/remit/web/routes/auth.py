@@ -2,6 +2,8 @@
 
 The sign-in form is protected against login CSRF by a double-submit token: a
 random value in an HttpOnly, SameSite=Strict cookie that the form must echo.
+Against session fixation, the session token is always minted by the server at
+sign-in, and a session the browser already held is ended by the new sign-in.
 """
 
 from __future__ import annotations
@@ -26,10 +28,12 @@ from remit.web.access import (
     optional_principal,
     principal,
 )
+from remit.web.forms import NUL
 from remit.web.pages import redirect, render
 
 router = APIRouter(include_in_schema=False)
 LOGIN_CSRF_COOKIE = "remit_login_csrf"
+REFUSED = "wrong username or password, or the account is inactive"  # as the sign-in service words it
 
 
 def safe_next(target: str | None) -> str:
@@ -85,6 +89,8 @@ async def login(request: Request, session: Annotated[Session, Depends(db_session
         )
     state = app_state(request)
     address = request.client.host if request.client else "unknown"
+    if NUL in username or NUL in password:  # no account has one, and PostgreSQL cannot even look it up
+        return _login_page(request, next_url=next_url, status_code=401, username="", error=REFUSED)
     try:
         signed = sign_in(
             session, username, password, address=address, hasher=state.hasher, lifetime=state.web.session_lifetime
@@ -93,6 +99,9 @@ async def login(request: Request, session: Annotated[Session, Depends(db_session
         return _login_page(request, next_url=next_url, status_code=429, username=username, error=exc.message)
     except SignInRefusedError as exc:
         return _login_page(request, next_url=next_url, status_code=401, username=username, error=exc.message)
+    held = request.cookies.get(SESSION_COOKIE)
+    if held:  # session fixation: a session planted in this browser must not outlive the new sign-in
+        sign_out(session, held)
     response = RedirectResponse(next_url, status_code=303)
     response.set_cookie(
         SESSION_COOKIE,

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse
+from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from remit.core.record import PatientRecord
@@ -57,6 +58,7 @@ from remit.web.views import (
     dose_checks,
     pseudonymised,
     score_text,
+    shifted_badges,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -73,28 +75,32 @@ def visible_record(request: Request, session: Session, user: Principal, patient_
     """The record as this user may see it (pseudonymised for statisticians), and its version."""
     state = app_state(request)
     record, version = state.records.get(session, patient_id)
-    if user.pseudonymised:
-        shown = state.derived.get_or_make(
-            ("pseudonymised", patient_id, version), lambda: pseudonymised(record, state.keys)
-        )
-        assert isinstance(shown, PatientRecord)
-        return shown, version
-    return record, version
+    return shown_record(request, user, patient_id, record, version), version
+
+
+def shown_record(
+    request: Request, user: Principal, patient_id: str, record: PatientRecord, version: int
+) -> PatientRecord:
+    """The stored ``record`` as this user may see it (pseudonymised for statisticians)."""
+    if not user.pseudonymised:
+        return record
+    state = app_state(request)
+    shown = state.derived.get_or_make(("pseudonymised", patient_id, version), lambda: pseudonymised(record, state.keys))
+    assert isinstance(shown, PatientRecord)
+    return shown
 
 
 def patient_rows(request: Request, session: Session, user: Principal, query: str = "") -> list[dict[str, Any]]:
     """One row per visible patient: id as the user addresses it, summary and badges."""
     state = app_state(request)
     rows = []
-    day = today()
     needle = query.strip().casefold()
     for summary in patients_of(session, user.sites):
         shown_id = state.keys.pseudonym(summary.patient_id) if user.pseudonymised else summary.patient_id
         if needle and not _matches(summary, shown_id, needle, pseudonymised=user.pseudonymised):
             continue
         record, version = state.records.get(session, summary.patient_id)
-        found = state.badges.get_or_make((summary.patient_id, version, day), partial(badges, record, day))
-        assert isinstance(found, tuple)
+        found = visible_badges(request, user, summary.patient_id, record, version)
         rows.append(
             {
                 "id": shown_id,
@@ -111,11 +117,41 @@ def patient_rows(request: Request, session: Session, user: Principal, query: str
     return rows
 
 
+def visible_badges(
+    request: Request, user: Principal, patient_id: str, record: PatientRecord, version: int
+) -> tuple[Badge, ...]:
+    """The list and page flags of the stored ``record`` (never of a pseudonymised copy, whose
+    shifted dates would misjudge what is overdue today), with their dates shifted for a statistician."""
+    state = app_state(request)
+    day = today()
+    found = badge_list(state.badges.get_or_make((patient_id, version, day), partial(badges, record, day)))
+    if not user.pseudonymised:
+        return found
+    shown = state.derived.get_or_make(
+        ("shifted badges", patient_id, version, day),
+        lambda: shifted_badges(found, state.keys.shift_days(patient_id)),
+    )
+    return badge_list(shown)
+
+
 def _matches(summary: PatientSummary, shown_id: str, needle: str, *, pseudonymised: bool) -> bool:
     haystack = [shown_id, summary.site, *summary.conditions, *summary.drugs, summary.sex.value]
     if not pseudonymised:
         haystack.append(summary.patient_id)
     return any(needle in text.casefold() for text in haystack)
+
+
+def cached_criteria(
+    request: Request, patient_id: str, version: int, user: Principal, record: PatientRecord, day: date | None
+) -> list[dict[str, Any]]:
+    """The criteria panel of a record version as of ``day`` (the record as this user sees it)."""
+    if day is None:
+        return []
+    found = app_state(request).derived.get_or_make(
+        ("criteria", patient_id, version, user.pseudonymised, day), lambda: criteria_panel(record, day)
+    )
+    assert isinstance(found, list)
+    return found
 
 
 def parse_day(text: str | None, field: str = "on") -> date | None:
@@ -146,61 +182,56 @@ def patient_list(request: Request, session: SessionDep, user: UserDep, q: str = 
 def patient_page(
     request: Request, session: SessionDep, user: UserDep, patient_id: PatientDep, on: str | None = None
 ) -> HTMLResponse:
-    record, version = visible_record(request, session, user, patient_id)
-    day = parse_day(on) or default_index_date(record)
     state = app_state(request)
-    key = ("page", patient_id, version, user.pseudonymised, today())
+    stored, version = state.records.get(session, patient_id)
+    record = shown_record(request, user, patient_id, stored, version)
+    day = parse_day(on) or default_index_date(record)
+    key = ("page", patient_id, version, user.role, day, today())
 
-    def build() -> dict[str, Any]:
+    def build() -> Markup:
         columns, rows = activity_over_time(record)
-        return {
+        context = {
+            "principal": user,
+            "record": record,
+            "version": version,
+            "patient_id": state.keys.pseudonym(patient_id) if user.pseudonymised else patient_id,
+            "on": day,
+            "criteria": cached_criteria(request, patient_id, version, user, record, day),
+            "score_text": score_text,
+            "forms": SECTION_FORMS,
+            "badges": visible_badges(request, user, patient_id, stored, version),
             "checks": dose_checks(record),
             "activity_columns": columns,
             "activity_rows": rows,
             "diary": diary_summary(record),
-            "badges": badges(record, today()),
         }
+        return Markup(state.templates.get_template("partials/patient_body.html").render(context))  # noqa: S704 - autoescaped template output
 
-    derived = state.derived.get_or_make(key, build)
-    assert isinstance(derived, dict)
-    criteria = criteria_panel(record, day) if day is not None else []
+    body = state.pages.get_or_make(key, build)
     links = diary_links(session, patient_id) if not user.pseudonymised else ()
     shown_id = state.keys.pseudonym(patient_id) if user.pseudonymised else patient_id
-    return render(
-        request,
-        "patient.html",
-        record=record,
-        version=version,
-        patient_id=shown_id,
-        on=day,
-        criteria=criteria,
-        score_text=score_text,
-        forms=SECTION_FORMS,
-        links=links,
-        **derived,
-    )
+    return render(request, "patient.html", patient_id=shown_id, body=body, links=links)
 
 
 @allow(READ)
 def criteria_fragment(
     request: Request, session: SessionDep, user: UserDep, patient_id: PatientDep, on: str | None = None
 ) -> Response:
-    record, _ = visible_record(request, session, user, patient_id)
+    record, version = visible_record(request, session, user, patient_id)
     day = parse_day(on) or default_index_date(record)
     shown_id = app_state(request).keys.pseudonym(patient_id) if user.pseudonymised else patient_id
     if not wants_fragment(request):
         return redirect(f"/patients/{shown_id}" + (f"?on={day.isoformat()}" if day else ""))
-    criteria = criteria_panel(record, day) if day is not None else []
+    criteria = cached_criteria(request, patient_id, version, user, record, day)
     return render(request, "partials/criteria.html", criteria=criteria, on=day, patient_id=shown_id)
 
 
 @allow(READ)
 def course_figure(request: Request, session: SessionDep, user: UserDep, patient_id: PatientDep) -> Response:
     record, version = visible_record(request, session, user, patient_id)
-    image = app_state(request).derived.get_or_make(
-        ("figure", patient_id, version, user.pseudonymised), lambda: course_png(record)
+    image = app_state(request).figures.get_or_make(
+        (patient_id, version, user.pseudonymised), lambda: course_png(record)
     )
-    assert isinstance(image, bytes)
     return Response(image, media_type="image/png")
 
 

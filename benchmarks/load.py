@@ -1,0 +1,349 @@
+"""Load: ``remit serve`` on loopback under patient-page reads and encounter writes.
+
+For each backend (SQLite, PostgreSQL) a fresh demo registry is built (the
+shipped demo case files plus the demo users), ``remit serve`` is started as a
+subprocess on 127.0.0.1, and a thread pool of signed-in clients (one session
+each, like separate users) runs, at each concurrency level (1, 5, 10, 20):
+
+* **page**: ``GET /patients/{id}`` - the patient page with the criteria panel,
+  activity scores and dose checks - then ``GET /patients/{id}/figure.png``,
+  the course figure the page shows; a random demo patient each time;
+* **write**: ``POST /api/v1/patients/{id}/encounters`` with three labs, each
+  client on patients of its own (so the optimistic version check never refuses).
+
+Every level runs for a fixed time (``--seconds``) after one warm-up pass; the
+whole run stops by itself (the server is killed at the end, the PostgreSQL
+database dropped). Prints throughput and p50/p95/p99 latency as Markdown tables.
+
+Targets (issue 9): page p95 <= 150 ms at 20 concurrent users on the demo data;
+at least 200 encounter writes per second on PostgreSQL.
+
+Run: ``.venv/bin/python benchmarks/load.py`` (``--backends sqlite``, ``--seconds 5``,
+``--levels 1 5``). Results go to docs/benchmarks.md and docs/reliability.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import re
+import secrets
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import httpx2 as httpx
+
+from remit import casefiles
+from remit.config import Settings
+from remit.persistence.schema import migrate
+from remit.services import import_records, open_session
+from remit.services.accounts import password_hasher
+from remit.services.demo import demo_case_files
+from remit.services.web_database import WebDatabase
+from remit.services.web_demo import create_demo_users
+
+ADMIN_URL = os.environ.get("REMIT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+USER, PASSWORD = "admin", "demo-admin-pass"
+REMIT = Path(sys.executable).with_name("remit")
+START_TIMEOUT = 60.0
+REQUEST_TIMEOUT = 30.0
+SEEN_ERRORS: dict[int, str] = {}
+
+
+# ----- the registry under test -------------------------------------------------------------
+
+
+def fill_demo(url: str) -> list[str]:
+    """Migrate ``url``, import every demo case file and add the demo users; the patient ids."""
+    migrate(url)
+    config = Settings(database_url=url, actor="load")
+    ids = []
+    with open_session(config) as session:
+        for path in demo_case_files():
+            result = import_records(session, [casefiles.load(path)], "load", reason="load benchmark")[0]
+            if not result.ok:
+                raise SystemExit(f"demo case {path} did not import: {result.error}")
+            ids.append(result.patient_id)
+    database = WebDatabase(config)
+    try:
+        with database.session() as session:
+            create_demo_users(session, password_hasher())
+    finally:
+        database.dispose()
+    return ids
+
+
+@contextmanager
+def database(backend: str) -> Iterator[str]:
+    """A fresh database URL for ``backend``; removed afterwards."""
+    if backend == "sqlite":
+        folder = tempfile.mkdtemp(prefix="remit-load-")
+        try:
+            yield f"sqlite:///{folder}/remit.sqlite3"
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        return
+    import psycopg
+    from psycopg import sql
+    from sqlalchemy.engine import make_url
+
+    name = f"remit_load_{uuid.uuid4().hex[:12]}"
+    admin = make_url(ADMIN_URL).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextmanager
+def server(url: str) -> Iterator[str]:
+    """``remit serve`` on a free loopback port; killed on the way out."""
+    port = free_port()
+    env = dict(os.environ, REMIT_SECRET_KEY=secrets.token_hex(32), REMIT_DATABASE_URL=url)
+    process = subprocess.Popen(
+        [str(REMIT), "--database", url, "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:
+            if process.poll() is not None:
+                raise SystemExit(f"remit serve exited: {process.stderr.read().decode() if process.stderr else ''}")
+            try:
+                if httpx.get(f"{base}/login", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise SystemExit("remit serve did not answer within a minute")
+            time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+def signed_in(base: str) -> tuple[httpx.Client, str]:
+    """A client with its own session (a separate user at the keyboard), and the CSRF token."""
+    client = httpx.Client(base_url=base, timeout=REQUEST_TIMEOUT, follow_redirects=False)
+    page = client.get("/login").text
+    token = re.search(r'name="csrf_token" value="([^"]*)"', page)
+    assert token is not None
+    answer = client.post("/login", data={"username": USER, "password": PASSWORD, "csrf_token": token.group(1)})
+    if answer.status_code != 303:
+        raise SystemExit(f"sign-in failed: {answer.status_code}")
+    csrf = client.get("/api/v1/me").json()["csrf_token"]
+    return client, str(csrf)
+
+
+# ----- workloads ---------------------------------------------------------------------------
+
+
+@dataclass
+class Worker:
+    client: httpx.Client
+    csrf: str
+    rng: random.Random
+    patients: list[str]
+    versions: dict[str, int] = field(default_factory=dict)
+    day: date = date(2026, 1, 1)
+
+
+def read_page(worker: Worker) -> list[tuple[str, float, int]]:
+    patient = worker.rng.choice(worker.patients)
+    timed = []
+    for label, path in (("page", f"/patients/{patient}"), ("figure", f"/patients/{patient}/figure.png")):
+        started = time.perf_counter()
+        status = worker.client.get(path).status_code
+        timed.append((label, time.perf_counter() - started, status))
+    return timed
+
+
+def write_encounter(worker: Worker) -> list[tuple[str, float, int]]:
+    patient = worker.rng.choice(worker.patients)
+    version = worker.versions.get(patient)
+    if version is None:
+        version = int(worker.client.get(f"/api/v1/patients/{patient}/version").json()["version"])
+    worker.day += timedelta(days=1)
+    body = {
+        "version": version,
+        "date": worker.day.isoformat(),
+        "kind": "unscheduled",
+        "labs": [
+            {"analyte": "ferritin", "value": str(worker.rng.randint(50, 3000)), "unit": "ng/mL"},
+            {"analyte": "platelets", "value": str(worker.rng.randint(80, 450)), "unit": "10*9/L"},
+            {"analyte": "crp", "value": str(worker.rng.randint(1, 150)), "unit": "mg/L"},
+        ],
+    }
+    started = time.perf_counter()
+    answer = worker.client.post(
+        f"/api/v1/patients/{patient}/encounters", json=body, headers={"X-CSRF-Token": worker.csrf}
+    )
+    elapsed = time.perf_counter() - started
+    if answer.status_code == 201:
+        worker.versions[patient] = int(answer.json()["version"])
+    else:
+        worker.versions.pop(patient, None)
+        if answer.status_code not in SEEN_ERRORS:
+            SEEN_ERRORS[answer.status_code] = answer.text[:300]
+            print(f"  first {answer.status_code} answer to a write: {answer.text[:300]}", file=sys.stderr)
+    return [("write", elapsed, answer.status_code)]
+
+
+@dataclass
+class Result:
+    backend: str
+    workload: str
+    label: str
+    users: int
+    seconds: float
+    latencies: list[float]
+    errors: Counter[int]
+
+    @property
+    def error_text(self) -> str:
+        total = sum(self.errors.values())
+        if not total:
+            return "0"
+        return f"{total} (" + ", ".join(f"{n}x {status}" for status, n in sorted(self.errors.items())) + ")"
+
+    def row(self) -> str:
+        ms = sorted(x * 1000 for x in self.latencies)
+        if not ms:
+            return f"| {self.backend} | {self.label} | {self.users} | 0 | - | - | - | - | {self.error_text} |"
+        q = statistics.quantiles(ms, n=100, method="inclusive") if len(ms) > 1 else [ms[0]] * 99
+        rate = len(ms) / self.seconds
+        return (
+            f"| {self.backend} | {self.label} | {self.users} | {len(ms)} | {rate:.1f} | "
+            f"{q[49]:.0f} | {q[94]:.0f} | {q[98]:.0f} | {self.error_text} |"
+        )
+
+
+def run_level(
+    backend: str,
+    workload: str,
+    step: Callable[[Worker], list[tuple[str, float, int]]],
+    workers: list[Worker],
+    seconds: float,
+) -> list[Result]:
+    """Every worker repeats ``step`` until ``seconds`` have passed; latencies per label."""
+    stop = time.monotonic() + seconds
+    lock = threading.Lock()
+    timings: dict[str, list[float]] = {}
+    errors: dict[str, Counter[int]] = {}
+
+    def loop(worker: Worker) -> None:
+        while time.monotonic() < stop:
+            for label, elapsed, status in step(worker):
+                with lock:
+                    if status >= 400:
+                        errors.setdefault(label, Counter())[status] += 1
+                    else:
+                        timings.setdefault(label, []).append(elapsed)
+
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=len(workers)) as pool:
+        list(pool.map(loop, workers))
+    took = time.monotonic() - started
+    labels = sorted(set(timings) | set(errors))
+    return [
+        Result(backend, workload, label, len(workers), took, timings.get(label, []), errors.get(label, Counter()))
+        for label in labels
+    ]
+
+
+def run_backend(backend: str, levels: list[int], seconds: float, seed: int) -> list[Result]:
+    results: list[Result] = []
+    with database(backend) as url:
+        print(f"[{backend}] building the demo registry ...", file=sys.stderr)
+        patients = fill_demo(url)
+        with server(url) as base:
+            sessions = [signed_in(base) for _ in range(max(levels))]
+            rng = random.Random(seed)
+            warm = Worker(sessions[0][0], sessions[0][1], rng, patients)
+            for patient in patients:  # one pass so every figure and page cache is filled, like a running server
+                warm.client.get(f"/patients/{patient}")
+                warm.client.get(f"/patients/{patient}/figure.png")
+            for users in levels:
+                workers = [Worker(c, t, random.Random(seed + i), patients) for i, (c, t) in enumerate(sessions[:users])]
+                print(f"[{backend}] page reads, {users} users ...", file=sys.stderr)
+                results += run_level(backend, "read", read_page, workers, seconds)
+            for users in levels:
+                shares = [patients[i::users] for i in range(users)]  # disjoint: no two clients edit one patient
+                workers = [
+                    Worker(c, t, random.Random(seed + i), shares[i], day=date(2026, 1, 1) + timedelta(days=400 * users))
+                    for i, (c, t) in enumerate(sessions[:users])
+                ]
+                print(f"[{backend}] encounter writes, {users} users ...", file=sys.stderr)
+                results += run_level(backend, "write", write_encounter, workers, seconds)
+            for client, _ in sessions:
+                client.close()
+    return results
+
+
+def load_average() -> str:
+    try:
+        return " / ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "n/a"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--backends", nargs="+", default=["sqlite", "postgresql"], choices=["sqlite", "postgresql"])
+    parser.add_argument("--levels", nargs="+", type=int, default=[1, 5, 10, 20])
+    parser.add_argument("--seconds", type=float, default=10.0, help="measured time per level and workload")
+    parser.add_argument("--seed", type=int, default=9)
+    args = parser.parse_args()
+    before = load_average()
+    started = datetime.now(UTC)
+    results = []
+    for backend in args.backends:
+        results += run_backend(backend, args.levels, args.seconds, args.seed)
+    print(f"# remit serve under load ({started:%Y-%m-%d %H:%M} UTC)\n")
+    print(
+        f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
+        f"{platform.system()} {platform.release()}; load average before {before}, after {load_average()} "
+        "(shared with other jobs). Client threads and server on the same machine (loopback).\n"
+    )
+    print("| backend | request | users | requests | per second | p50 ms | p95 ms | p99 ms | errors |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    for result in results:
+        print(result.row())
+
+
+if __name__ == "__main__":
+    main()
