@@ -314,13 +314,6 @@ def omop_csv(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     return {Path(p).name: Path(p).read_text(encoding="utf-8") for p in written}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="found by this test (2026-11-22): the OMOP reader crashes instead of reporting on some damaged cells - "
-    "an empty primary key (TypeError in reading_base.key / the remit_source_key reader) and a bad value_type in "
-    "remit_source_detail (IndexError in reading.py). The OMOP reader is being rewritten in the same session by its "
-    "owner; remove this mark when it refuses such rows with a report line or a RemitError",
-)
 @settings(
     max_examples=25,
     deadline=None,

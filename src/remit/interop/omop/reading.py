@@ -78,6 +78,13 @@ def read_omop(source: TableSource, concepts: ConceptMap | None = None, *, defaul
                 raise MalformedFileError(
                     f"table {name} lacks required column(s) {', '.join(missing)}", file=source.describe()
                 )
+            for number, row in enumerate(rows, start=1):
+                empty = [c.name for c in TABLES[name] if c.required and row.get(c.name) is None]
+                if empty:
+                    raise MalformedFileError(
+                        f"table {name}, row {number}: required column(s) {', '.join(empty)} empty",
+                        file=source.describe(),
+                    )
     return _Reader(tables, concepts or ConceptMap.load(), default_site).read()
 
 
