@@ -28,8 +28,8 @@ def test_status_of_patient_2_reads_as_her_course() -> None:
     assert "decisive: Elevated AST (> 59 U/L): if met, the result would be MET" in out
     assert "✔ anakinra 2 mg/kg/day SC: recorded met" in out
     assert (
-        "Next\n  The protocol's entry criteria are not shown to be met on the record (see eligibility). The protocol says:"
-        in out
+        "Next\n  The protocol's entry criteria are not shown to be met on the record (see eligibility). "
+        "The protocol says:" in out
     )
     assert out.rstrip().endswith("Research use only: remit explains what the protocol says; the treating team decides.")
 

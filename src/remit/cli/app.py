@@ -16,7 +16,9 @@ from typer.core import TyperGroup
 
 from remit.cli import backup as registry_backup
 from remit.cli import database, demo, dose, evaluate, exporting, importing, interop, patients, pk, protocol, report
+from remit.cli import screen as screening
 from remit.cli import serve as web_server
+from remit.cli import synth as synthetic_ehr
 from remit.cli.context import report_error
 from remit.config import Settings
 from remit.errors import RemitError
@@ -41,6 +43,8 @@ COMMAND_MODULES: tuple[_CommandModule, ...] = (
     protocol,  # remit protocol list/show/status: treatment protocols and follow-up schedules
     web_server,  # remit serve: the web app and JSON API (remit.web)
     registry_backup,  # remit backup/restore: the whole registry to a file and back
+    screening,  # remit screen: instruments over an OMOP extract, compiled to SQL (remit.screening)
+    synthetic_ehr,  # remit synth: a synthetic OMOP extract for tests, benchmarks and demos
 )
 
 
