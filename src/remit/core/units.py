@@ -151,12 +151,21 @@ def dimensionality(ucum: str) -> str:
     return str(_parse(ucum).dimensionality)
 
 
-def convert(magnitude: float, from_ucum: str, to_ucum: str, *, molar_mass_g_per_mol: float | None = None) -> float:
+def convert(
+    magnitude: float,
+    from_ucum: str,
+    to_ucum: str,
+    *,
+    molar_mass_g_per_mol: float | None = None,
+    rounded: bool = True,
+) -> float:
     """Convert ``magnitude`` between two UCUM units with pint.
 
     ``molar_mass_g_per_mol`` bridges amount-of-substance and mass concentrations
     (mmol/L <-> mg/dL); it must come from the analyte table. Offset units
-    (Cel, [degF]) are handled by pint's ``Quantity`` rules.
+    (Cel, [degF]) are handled by pint's ``Quantity`` rules. The result is
+    :func:`tidy`-rounded to 12 significant digits unless ``rounded=False``
+    (a caller deriving a scale and offset from conversions needs them exact).
     """
     if from_ucum == to_ucum:
         return magnitude
@@ -177,7 +186,8 @@ def convert(magnitude: float, from_ucum: str, to_ucum: str, *, molar_mass_g_per_
                 converted = (quantity / molar_mass).to(_as_unit(target))
         except Exception as exc2:
             raise UnitError(f"cannot convert {from_ucum} to {to_ucum}", field="unit") from exc2
-    return tidy(float(converted.magnitude))
+    value = float(converted.magnitude)
+    return tidy(value) if rounded else value
 
 
 def _as_unit(parsed: Any) -> Any:

@@ -74,24 +74,9 @@ def _unrounded(magnitude: float, from_ucum: str, to_ucum: str, mm: float | None)
 
     Scale and offset taken from rounded conversions would carry the rounding
     (104 [degF] -> 40.0000000046 Cel instead of 40), so they come from the
-    same pint conversion unrounded; :func:`resolve_unit` checks that they give
+    same conversion unrounded; :func:`resolve_unit` checks that they give
     ``convert``'s own results."""
-    if from_ucum == to_ucum:
-        return magnitude
-    reg = units.registry()
-    source, target = units._parse(from_ucum), units._parse(to_ucum)
-    quantity = reg.Quantity(magnitude, units._as_unit(source))
-    try:
-        return float(quantity.to(units._as_unit(target)).magnitude)
-    except Exception:
-        if mm is None:
-            raise UnitError(f"cannot convert {from_ucum} to {to_ucum}", field="unit") from None
-        molar_mass = reg.Quantity(mm, "g/mol")
-        converted = quantity * molar_mass if "[substance]" in str(source.dimensionality) else quantity / molar_mass
-        try:
-            return float(converted.to(units._as_unit(target)).magnitude)
-        except Exception as exc:
-            raise UnitError(f"cannot convert {from_ucum} to {to_ucum}", field="unit") from exc
+    return units.convert(magnitude, from_ucum, to_ucum, molar_mass_g_per_mol=mm, rounded=False)
 
 
 def row_lookup(combinations: Iterable[tuple[Any, ...]], concepts: ConceptMap) -> pa.Table:
