@@ -47,6 +47,12 @@ def test_screen_writes_results_attrition_and_report_that_agree(extract: Path, tm
     rule = attrition["rule"]
     assert (int(rule["met"]), int(rule["unknown"])) == (met, indeterminate)
     assert set(attrition) >= {"febrile", "ferritin", "labs", "platelets", "fibrinogen"}
+    days = sum(int(rule[k]) for k in ("met", "not_met", "unknown", "not_computed"))
+    assert all(
+        sum(int(r[k]) for k in ("met", "not_met", "unknown", "not_computed")) == days for r in attrition.values()
+    )
+    assert int(rule["not_computed"]) == 0  # the rule is decided on every day, pruned or not
+    assert int(attrition["labs"]["not_computed"]) > 0  # pruned days: the labs were not computed
     summary = next(line for line in done.output.splitlines() if "│ mas_2016" in line)
     assert f"{met:,}" in summary
     assert f"{indeterminate:,}" in summary

@@ -67,6 +67,13 @@ def check_against_interpreter(location: Path, definition: ast.Criterion, rows: l
     for row in rows:
         record = by_id[row["person_id"]]
         outcomes = interpreter_outcomes(definition, record, row["date"], None)
+        if row.get("pruned"):  # a necessary condition is NOT MET: the rule is, the rest was not computed
+            want = outcomes[definition.rule.id].truth
+            assert want is not None
+            got = row[column_name(definition.rule.id)]
+            if got is None or bool(got) or want.to_optional_bool() is not False:
+                problems.append(f"{row['person_id']} {row['date']}: pruned, interpreter {want}")
+            continue
         problems += [f"{row['person_id']} {row['date']}: {p}" for p in disagreements(definition, outcomes, row)]
     return problems
 

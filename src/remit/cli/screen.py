@@ -144,7 +144,9 @@ def _run(
 def _write_attrition(path: Path, results: list[ScreenResult]) -> None:
     rows = [row for r in results for row in attrition_rows(r)]
     with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=["instrument", "node", "label", "met", "not_met", "unknown"])
+        writer = csv.DictWriter(
+            handle, fieldnames=["instrument", "node", "label", "met", "not_met", "unknown", "not_computed"]
+        )
         writer.writeheader()
         writer.writerows(rows)
 

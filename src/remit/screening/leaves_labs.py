@@ -10,6 +10,7 @@ import ibis
 import ibis.expr.types as ir
 
 from remit.rules import ast
+from remit.screening.materialise import backend_of
 from remit.screening.sql_intervals import _NULL_BOOL, _NULL_FLOAT, _cases, _one_if
 
 if TYPE_CHECKING:
@@ -24,11 +25,10 @@ def measure(scope: Scope, node: ast.Measure) -> ir.Table:
     cond = [spine.person_id == m.person_id, m.date <= end]
     if start is not None:
         cond.append(m.date >= start)
-    joined = spine.inner_join(m, cond).select(*scope.keys, "date", "seq", "low", "high", "low_closed", "high_closed")
     if node.reduce in (ast.Reduce.LATEST, ast.Reduce.FIRST):
-        order = [ibis.desc("date"), ibis.desc("seq")] if node.reduce is ast.Reduce.LATEST else ["date", "seq"]
-        ranked = joined.mutate(rn=ibis.row_number().over(group_by=scope.keys, order_by=order))
-        return ranked.filter(ranked.rn == 0).select(*scope.keys, "low", "high", "low_closed", "high_closed")
+        picked = _pick_in_window(scope, node.analyte, node.window, latest=node.reduce is ast.Reduce.LATEST)
+        return picked.select(*scope.keys, "low", "high", "low_closed", "high_closed")
+    joined = spine.inner_join(m, cond).select(*scope.keys, "date", "seq", "low", "high", "low_closed", "high_closed")
     maximum = node.reduce is ast.Reduce.MAX
     w = ibis.window(group_by=scope.keys)
     ext = joined.mutate(
@@ -58,20 +58,69 @@ def _kleene_flag_any(t: ir.Table, tied: ir.BooleanValue, flag: ir.BooleanValue) 
 def _latest_in_window(scope: Scope, analyte: str, window: ast.Window) -> ir.Table:
     """The latest measurement of ``analyte`` per spine key (the interpreter's
     ``rows[-1]``: latest date, then latest in record order)."""
+    return _pick_in_window(scope, analyte, window, latest=True)
+
+
+def _pick_in_window(scope: Scope, analyte: str, window: ast.Window, *, latest: bool) -> ir.Table:
+    """The latest (or first) measurement of ``analyte`` in the window, per
+    spine key: latest date, then latest ``seq`` (first: earliest of both).
+
+    Ranking every joined (key, measurement) pair sorts the whole range join;
+    instead one row per person and date is chosen first (a window over the
+    measurements alone), the join carries dates only and keeps the latest
+    (earliest) per key with a hash aggregate, and that date is joined back."""
     spine = scope.spine_keys()
     m = scope.facts["measurement"]
     m = m.filter(m.analyte == analyte)
+    order = ibis.desc("seq") if latest else ibis.asc("seq")
+    ranked = m.mutate(rn=ibis.row_number().over(group_by=["person_id", "date"], order_by=order))
+    day = ranked.filter(ranked.rn == 0).select(
+        "person_id", "date", "low", "high", "low_closed", "high_closed", "qualitative", "ref_low", "ref_high"
+    )
     start, end = scope.window_bounds(spine, window)
-    cond = [spine.person_id == m.person_id, m.date <= end]
+    if _has_asof(m) and (latest or start is not None):
+        return _pick_asof(scope, spine, day, start, end, latest=latest)
+    dates = day.select(d_person="person_id", d_date="date")
+    cond = [spine.person_id == dates.d_person, dates.d_date <= end]
     if start is not None:
-        cond.append(m.date >= start)
-    joined = spine.inner_join(m, cond).select(
-        *scope.keys, "date", "seq", "low", "high", "low_closed", "high_closed", "qualitative", "ref_low", "ref_high"
+        cond.append(dates.d_date >= start)
+    joined = spine.inner_join(dates, cond).select(*scope.keys, "d_date")
+    best = joined.group_by(scope.keys).aggregate(chosen=joined.d_date.max() if latest else joined.d_date.min())
+    out = best.inner_join(day, [best.person_id == day.person_id, best.chosen == day.date])
+    return out.select(
+        *scope.keys, "date", "low", "high", "low_closed", "high_closed", "qualitative", "ref_low", "ref_high"
     )
-    ranked = joined.mutate(
-        rn=ibis.row_number().over(group_by=scope.keys, order_by=[ibis.desc("date"), ibis.desc("seq")])
-    )
-    return ranked.filter(ranked.rn == 0)
+
+
+_PICKED = ("low", "high", "low_closed", "high_closed", "qualitative", "ref_low", "ref_high")
+
+
+def _has_asof(table: ir.Table) -> bool:
+    """Whether the backend runs ``ASOF JOIN`` (DuckDB); others take the join-and-aggregate plan."""
+    try:
+        return getattr(backend_of(table), "name", None) == "duckdb"
+    except Exception:
+        return False
+
+
+def _pick_asof(
+    scope: Scope, spine: ir.Table, day: ir.Table, start: ir.DateValue | None, end: ir.DateValue, *, latest: bool
+) -> ir.Table:
+    """:func:`_pick_in_window` as one ASOF join: the latest measurement day on
+    or before the window's end (first: the earliest on or after its start),
+    kept when it also lies on the window's other side. DuckDB runs this as a
+    merge per person, linear in the rows, where the range join pairs every
+    spine day with every measurement of the person."""
+    no_day = ibis.null("date")
+    bounded = spine.mutate(w_start=no_day if start is None else start, w_end=end)
+    right = day.rename(d_person="person_id", d_date="date")
+    on = bounded.w_end >= right.d_date if latest else bounded.w_start <= right.d_date
+    joined = bounded.asof_join(right, on, predicates=[bounded.person_id == right.d_person])
+    inside = joined.d_date <= joined.w_end
+    if start is not None:
+        inside = inside & (joined.d_date >= joined.w_start)
+    kept = joined.filter(inside.fill_null(False))
+    return kept.select(*scope.keys, date=kept.d_date, **{c: kept[c] for c in _PICKED})
 
 
 def within_reference(scope: Scope, node: ast.WithinReference) -> ir.Table:

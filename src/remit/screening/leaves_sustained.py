@@ -26,7 +26,7 @@ def sustained(scope: Scope, node: ast.Sustained) -> ir.Table:
     inner = scope.nested(visits, [*scope.keys, "visit"], "visit")
     column = inner.columns([node.condition])[column_name(node.condition.id)]
     judged = inner.table.select(*scope.keys, "visit", t=column)
-    start = judged[scope.index] - ibis.interval(days=node.days)
+    start = (judged[scope.index] - ibis.interval(days=node.days)).cast("date")
     judged = judged.mutate(before=judged.visit <= start, start_date=start)
     last_before = judged.filter(judged.before).group_by(scope.keys).aggregate(anchor=ibis._.visit.max())
     judged = judged.left_join(last_before, scope.keys).select(*judged.columns, "anchor")

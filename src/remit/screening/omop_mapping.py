@@ -51,6 +51,14 @@ USED = (
 MAPPED_ROLES = ("episode_feature", "diary", "genotype")  # observation rows remit writes for those facts
 
 
+def _spark_schema(schema: pa.Schema) -> str:
+    """A Spark DDL schema for an Arrow one (an empty look-up table has no rows to infer from)."""
+    from ibis.backends.pyspark.datatypes import PySparkSchema
+
+    ddl: str = PySparkSchema.from_ibis(ibis.Schema.from_pyarrow(schema)).simpleString()
+    return ddl[len("struct<") : -1]
+
+
 class Mapper:
     def __init__(self, cdm: Cdm, concepts: ConceptMap, store: Store | None) -> None:
         self.store = store
@@ -66,6 +74,10 @@ class Mapper:
         table_name = f"remit_screen_{self.tag}_{name}"
         if self.con.name == "duckdb":
             return create_table(self.con, table_name, data)
+        if self.con.name == "pyspark":  # a temporary view: ibis has no temporary tables on Spark
+            frame = self.con._session.createDataFrame(data.to_pandas(), schema=_spark_schema(data.schema))
+            frame.createOrReplaceTempView(table_name)
+            return self.con.table(table_name)
         # PostgreSQL: a temporary table, so that nothing is left in the user's database
         created = self.con.create_table(table_name, schema=ibis.Schema.from_pyarrow(data.schema), temp=True)
         if data.num_rows:

@@ -18,7 +18,7 @@ on the backend (a temporary table: nothing is pulled into Python), then
   (truth nodes as nullable booleans, value nodes as ``<node>__low``/``__high``
   and the closedness of each end - the compiler's columns);
 * computes the attrition summary - per truth node, how many evaluated
-  patient-days it is met, not met or unknown on - and how many patients and
+  patient-days it is met, not met, unknown or (pruned rows) not computed on - and how many patients and
   patient-days are MET or INDETERMINATE, in one aggregate query.
 """
 
@@ -56,6 +56,7 @@ class NodeCount:
     met: int
     not_met: int
     unknown: int
+    not_computed: int = 0  # pruned patient-days where this node was not evaluated (see docs/screening.md)
 
 
 @dataclass
@@ -149,8 +150,15 @@ def screen(
     *,
     all_days: bool = False,
     step: Callable[[str], None] | None = None,
+    prune: bool = True,
 ) -> ScreenResult:
-    """Screen every evaluation date of every person; ``step`` is told each phase as it starts."""
+    """Screen every evaluation date of every person; ``step`` is told each phase as it starts.
+
+    ``prune`` (the default) decides the cheap necessary conditions first and
+    computes the rest of the definition only where none is NOT MET
+    (:mod:`.pushdown`): the results then have a ``pruned`` column, and on
+    pruned rows the rule is NOT MET and nodes outside the gates are NULL
+    (not computed), which the attrition counts as ``not_computed``."""
     if definition.needs_baseline:
         raise ScreeningError(
             f"{definition.id} compares with a baseline visit; population screening sets no baseline dates"
@@ -159,7 +167,7 @@ def screen(
     tell = step or (lambda _: None)
     tell("compiling")
     spine = evaluation_dates(facts, definition)
-    matrix = Compiler(facts).compile(definition, spine).rename(date="index_date")
+    matrix = Compiler(facts, prune=prune).compile(definition, spine).rename(date="index_date")
     root = column_name(definition.rule.id)
     tell("evaluating")
     name = f"screen_{definition.id}_{next(_COUNTER)}"
@@ -203,12 +211,19 @@ def _materialise(con: Any, name: str, expr: ir.Table) -> ir.Table:
     """A temporary table on the backend holding ``expr`` (raw SQL: ibis 12's
     ``create_table`` issues a DROP statement DuckDB 1.5 rejects)."""
     sql = con.compile(expr)
-    _execute(con, f'CREATE TEMPORARY TABLE "{name}" AS {sql}')
+    if con.name == "pyspark":  # a cached temporary view: Spark SQL has no temporary tables
+        _execute(con, f"CACHE TABLE `{name}` AS {sql}")
+    else:
+        _execute(con, f'CREATE TEMPORARY TABLE "{name}" AS {sql}')
     return con.table(name)
 
 
 def _drop(con: Any, name: str) -> None:
-    _execute(con, f'DROP TABLE IF EXISTS "{name}"')
+    if con.name == "pyspark":
+        _execute(con, f"UNCACHE TABLE IF EXISTS `{name}`")
+        _execute(con, f"DROP VIEW IF EXISTS `{name}`")
+    else:
+        _execute(con, f'DROP TABLE IF EXISTS "{name}"')
 
 
 def _execute(con: Any, sql: str) -> None:
@@ -220,10 +235,12 @@ def _execute(con: Any, sql: str) -> None:
 def _summarise(con: Any, table: ir.Table, definition: ast.Criterion, root: str) -> ScreenResult:
     nodes = truth_nodes(definition)
     counts: dict[str, Any] = {}
+    pruned = table["pruned"].fill_null(False) if "pruned" in table.columns else ibis.literal(False)
     for i, node in enumerate(nodes):
         col = table[column_name(node.id)]
         counts[f"m{i}"] = _one_if(col).sum().fill_null(0)
-        counts[f"u{i}"] = _one_if(col.isnull()).sum().fill_null(0)
+        counts[f"u{i}"] = _one_if(col.isnull() & ~pruned).sum().fill_null(0)
+        counts[f"n{i}"] = _one_if(col.isnull() & pruned).sum().fill_null(0)
     counts["days"] = table.count()
     counts["persons"] = table.person_id.nunique()
     per_person = table.group_by("person_id").aggregate(
@@ -241,8 +258,8 @@ def _summarise(con: Any, table: ir.Table, definition: ast.Criterion, root: str) 
     attrition = []
     root_met = root_unknown = 0
     for i, node in enumerate(nodes):
-        met, unknown = int(row[f"m{i}"]), int(row[f"u{i}"])
-        attrition.append(NodeCount(node.id, node.label, met, days - met - unknown, unknown))
+        met, unknown, skipped = int(row[f"m{i}"]), int(row[f"u{i}"]), int(row[f"n{i}"])
+        attrition.append(NodeCount(node.id, node.label, met, days - met - unknown - skipped, unknown, skipped))
         if node.id == definition.rule.id:
             root_met, root_unknown = met, unknown
     return ScreenResult(
@@ -273,6 +290,7 @@ def attrition_rows(result: ScreenResult) -> list[dict[str, Any]]:
             "met": c.met,
             "not_met": c.not_met,
             "unknown": c.unknown,
+            "not_computed": c.not_computed,
         }
         for c in result.attrition
     ]

@@ -18,6 +18,11 @@ if TYPE_CHECKING:
     from remit.screening.compile import Compiler
 
 
+def _shift(day: ir.DateValue, days: int) -> ir.DateValue:
+    """``day`` moved by whole ``days``, still a DATE (see :meth:`Scope.window_bounds`)."""
+    return day if days == 0 else (day + ibis.interval(days=days)).cast("date")
+
+
 def column_name(node_id: str) -> str:
     """The column of a node: its id with ``.`` as ``__`` (Spark reads dots as struct access)."""
     return node_id.replace(".", "__")
@@ -167,9 +172,12 @@ class Scope:
         return t["baseline_date"] if window.anchor is ast.Anchor.BASELINE else t[self.index]
 
     def window_bounds(self, t: ir.Table, window: ast.Window) -> tuple[ir.DateValue | None, ir.DateValue]:
+        """Inclusive whole-day bounds, typed DATE: ``date + INTERVAL`` is a
+        TIMESTAMP in DuckDB and PostgreSQL, and comparing a date column with it
+        casts every row of the join (DuckDB then cannot plan a range join)."""
         anchor = self.anchor(t, window)
-        start = None if window.days_before is None else anchor - ibis.interval(days=window.days_before)
-        return start, anchor + ibis.interval(days=window.days_after)
+        start = None if window.days_before is None else _shift(anchor, -window.days_before)
+        return start, _shift(anchor, window.days_after)
 
     def spine_keys(self) -> ir.Table:
         """The spine alone (never the growing wide table: each leaf would
