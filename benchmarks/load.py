@@ -19,7 +19,7 @@ Targets (issue 9): page p95 <= 150 ms at 20 concurrent users on the demo data;
 at least 200 encounter writes per second on PostgreSQL.
 
 Run: ``.venv/bin/python benchmarks/load.py`` (``--backends sqlite``, ``--seconds 5``,
-``--levels 1 5``). Results go to docs/benchmarks.md and docs/reliability.md.
+``--levels 1 5``, ``--workers 2``). Results go to docs/benchmarks.md and docs/reliability.md.
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ from remit.services.web_demo import create_demo_users
 ADMIN_URL = os.environ.get("REMIT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 USER, PASSWORD = "admin", "demo-admin-pass"
 REMIT = Path(sys.executable).with_name("remit")
-START_TIMEOUT = 60.0
+START_TIMEOUT = 120.0
 REQUEST_TIMEOUT = 30.0
 SEEN_ERRORS: dict[int, str] = {}
 
@@ -122,12 +122,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(url: str) -> Iterator[str]:
-    """``remit serve`` on a free loopback port; killed on the way out."""
+def server(url: str, workers: int = 1) -> Iterator[str]:
+    """``remit serve --workers N`` on a free loopback port; killed on the way out."""
     port = free_port()
     env = dict(os.environ, REMIT_SECRET_KEY=secrets.token_hex(32), REMIT_DATABASE_URL=url)
     process = subprocess.Popen(
-        [str(REMIT), "--database", url, "serve", "--host", "127.0.0.1", "--port", str(port)],
+        [str(REMIT), "--database", url, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -144,7 +144,7 @@ def server(url: str) -> Iterator[str]:
             except httpx.TransportError:
                 pass
             if time.monotonic() > deadline:
-                raise SystemExit("remit serve did not answer within a minute")
+                raise SystemExit("remit serve did not answer within two minutes")
             time.sleep(0.2)
         yield base
     finally:
@@ -285,12 +285,12 @@ def run_level(
     ]
 
 
-def run_backend(backend: str, levels: list[int], seconds: float, seed: int) -> list[Result]:
+def run_backend(backend: str, levels: list[int], seconds: float, seed: int, processes: int) -> list[Result]:
     results: list[Result] = []
     with database(backend) as url:
         print(f"[{backend}] building the demo registry ...", file=sys.stderr)
         patients = fill_demo(url)
-        with server(url) as base:
+        with server(url, processes) as base:
             sessions = [signed_in(base) for _ in range(max(levels))]
             rng = random.Random(seed)
             warm = Worker(sessions[0][0], sessions[0][1], rng, patients)
@@ -327,22 +327,23 @@ def main() -> None:
     parser.add_argument("--levels", nargs="+", type=int, default=[1, 5, 10, 20])
     parser.add_argument("--seconds", type=float, default=10.0, help="measured time per level and workload")
     parser.add_argument("--seed", type=int, default=9)
+    parser.add_argument("--workers", type=int, default=1, help="server processes (remit serve --workers)")
     args = parser.parse_args()
     before = load_average()
     started = datetime.now(UTC)
-    results = []
-    for backend in args.backends:
-        results += run_backend(backend, args.levels, args.seconds, args.seed)
     print(f"# remit serve under load ({started:%Y-%m-%d %H:%M} UTC)\n")
     print(
         f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
-        f"{platform.system()} {platform.release()}; load average before {before}, after {load_average()} "
-        "(shared with other jobs). Client threads and server on the same machine (loopback).\n"
+        f"{platform.system()} {platform.release()}; load average before {before} "
+        f"(shared with other jobs). `remit serve --workers {args.workers}`; client threads and server on the "
+        "same machine (loopback).\n"
     )
     print("| backend | request | users | requests | per second | p50 ms | p95 ms | p99 ms | errors |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
-    for result in results:
-        print(result.row())
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|", flush=True)
+    for backend in args.backends:  # each backend's rows as soon as it is done
+        for result in run_backend(backend, args.levels, args.seconds, args.seed, args.workers):
+            print(result.row(), flush=True)
+    print(f"\nLoad average after: {load_average()}; finished {datetime.now(UTC):%H:%M} UTC.")
 
 
 if __name__ == "__main__":

@@ -20,6 +20,8 @@ from sqlalchemy.orm import Session
 
 from remit.errors import StorageError
 
+SQLITE_BUSY_SECONDS = 30.0
+
 
 def create_engine(url: str) -> Engine:
     """An engine for ``url`` (``sqlite:///file`` or ``postgresql+psycopg://...``)."""
@@ -31,9 +33,14 @@ def create_engine(url: str) -> Engine:
         raise StorageError(
             f"unsupported database {parsed.get_backend_name()!r}: use sqlite:///FILE or postgresql+psycopg://..."
         )
-    engine = sqlalchemy_create_engine(parsed)
     if parsed.get_backend_name() == "sqlite":
+        # A writer waits up to SQLITE_BUSY_SECONDS for another's write lock (sqlite3's default
+        # is 5 s): under many concurrent web writers the queue outlasted 5 s and the last in
+        # line was refused with "database is locked" (docs/reliability.md, "Load").
+        engine = sqlalchemy_create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_SECONDS})
         event.listen(engine, "connect", _sqlite_pragmas)
+    else:
+        engine = sqlalchemy_create_engine(parsed)
     return engine
 
 

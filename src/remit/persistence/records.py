@@ -11,7 +11,9 @@ naming the patient and the fact, rather than silently loaded.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from remit.core.codes import Coding
 from remit.core.measurements import Measurement, ReferenceRange, measure
@@ -80,12 +82,7 @@ def fill_patient_row(row: PatientRow, record: PatientRecord) -> None:
     row.ethnicity = patient.ethnicity
     row.note = patient.note
     row.follow_up_start, row.follow_up_end = record.follow_up or (None, None)
-    row.genotypes = [
-        GenotypeRow(
-            position=i, gene=g.gene, variant=g.variant, zygosity=g.zygosity.value, classification=g.classification.value
-        )
-        for i, g in enumerate(patient.genotypes)
-    ]
+    row.genotypes = genotype_rows(patient)
     row.diagnoses = [_diagnosis_row(i, d) for i, d in enumerate(record.diagnoses)]
     row.encounters = [_encounter_row(e) for e in record.encounters]
     row.observations = [_observation_row(o) for o in record.observations]
@@ -96,17 +93,22 @@ def fill_patient_row(row: PatientRow, record: PatientRecord) -> None:
     row.diary = [_diary_row(i, d) for i, d in enumerate(record.diary)]
 
 
-def clear_patient_row(row: PatientRow) -> None:
-    """Drop every child row (they are deleted on the next flush)."""
-    row.genotypes = []
-    row.diagnoses = []
-    row.encounters = []
-    row.observations = []
-    row.findings = []
-    row.medications = []
-    row.episodes = []
-    row.adverse_events = []
-    row.diary = []
+def item_rows(section: str, items: tuple[Any, ...], first: int = 0) -> list[Any]:
+    """The rows of ``items`` of one record section (``encounters``, ``diary`` ...), without
+    ``patient_id``; ``first`` is the position of the first item where the section keeps one."""
+    if section in ("diagnoses", "diary"):
+        build = _diagnosis_row if section == "diagnoses" else _diary_row
+        return [build(first + i, item) for i, item in enumerate(items)]
+    return [SECTION_ROWS[section](item) for item in items]
+
+
+def genotype_rows(patient: Patient) -> list[GenotypeRow]:
+    return [
+        GenotypeRow(
+            position=i, gene=g.gene, variant=g.variant, zygosity=g.zygosity.value, classification=g.classification.value
+        )
+        for i, g in enumerate(patient.genotypes)
+    ]
 
 
 def _diagnosis_row(position: int, d: Diagnosis) -> DiagnosisRow:
@@ -298,6 +300,16 @@ def _diary_row(position: int, d: DiaryDay) -> DiaryDayRow:
         pain_relief=d.pain_relief,
         answers=[DiaryAnswerRow(position=i, item=item, answer=answer) for i, (item, answer) in enumerate(d.items)],
     )
+
+
+SECTION_ROWS: dict[str, Callable[[Any], Any]] = {
+    "encounters": _encounter_row,
+    "observations": _observation_row,
+    "findings": _finding_row,
+    "medications": _course_row,
+    "episodes": _episode_row,
+    "adverse_events": _adverse_event_row,
+}
 
 
 # ----- rows -> domain ------------------------------------------------------

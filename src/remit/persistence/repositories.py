@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -20,8 +20,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from remit.core.record import BirthDate, PatientRecord, Sex
 from remit.errors import ConflictError, NotFoundError
 from remit.persistence.audit import utc
+from remit.persistence.changes import write_difference
 from remit.persistence.engine import insert_ignoring_duplicates
-from remit.persistence.records import clear_patient_row, fill_patient_row, record_from_row
+from remit.persistence.records import fill_patient_row, record_from_row
 from remit.persistence.tables import (
     AdverseEventRow,
     DiagnosisRow,
@@ -126,7 +127,59 @@ class PatientRepository:
         """
         if expected_version is None:
             return self._add(record, at)
-        return self._replace(record, at, expected_version)
+        return self.replace(record, at=at, expected_version=expected_version)[0]
+
+    def replace(
+        self, record: PatientRecord, *, at: datetime, expected_version: int, before: PatientRecord | None = None
+    ) -> tuple[int, PatientRecord]:
+        """Replace the stored record if it is still at ``expected_version``; the new version and the
+        record as it was (``before``, read here unless the caller has it).
+
+        The patient row is claimed first (``UPDATE ... WHERE version = N``): that takes its
+        write lock, so a writer that raced past the caller's version check waits here and is
+        refused, and from then on the stored record is the one of version N. Only the parts
+        that differ from ``before`` are written (:func:`~remit.persistence.changes.write_difference`).
+        A caller passing ``before`` vouches that it is the record stored at ``expected_version``
+        (versions are never reused, so a record read at that version is).
+        """
+        patient_id = record.patient.id
+        row_id = self._claim(patient_id, expected_version, at)
+        if before is None:
+            before = self.get(patient_id)
+        if record.patient.site != before.patient.site:
+            site = self._site(record.patient.site)
+            self._session.execute(update(PatientRow).where(PatientRow.id == row_id).values(site_id=site.id))
+        try:
+            write_difference(self._session, row_id, before, record)
+        except IntegrityError as exc:
+            raise ConflictError(
+                f"patient {patient_id} could not be stored: it conflicts with stored data ({exc.orig})",
+                field="patient.id",
+            ) from exc
+        return expected_version + 1, before
+
+    def _claim(self, patient_id: str, expected_version: int, at: datetime) -> int:
+        """Move the patient from ``expected_version`` to the next one; its row id. Refused
+        (:class:`ConflictError`) when the stored version is another, whoever changed it."""
+        claimed = self._session.execute(
+            update(PatientRow)
+            .where(
+                PatientRow.pseudonym == patient_id,
+                PatientRow.version == expected_version,
+                PatientRow.deleted_at.is_(None),
+            )
+            .values(version=expected_version + 1, updated_at=at)
+            .returning(PatientRow.id)
+            .execution_options(synchronize_session=False)
+        ).scalar_one_or_none()
+        if claimed is not None:
+            return int(claimed)
+        stored = self._row(patient_id).version  # NotFoundError when it is gone
+        raise ConflictError(
+            f"patient {patient_id} changed since it was read (stored version {stored}, edit based on "
+            f"version {expected_version}): it was changed by someone else; reload it and apply the edit again",
+            field="version",
+        )
 
     def delete(self, patient_id: str, *, at: datetime, expected_version: int | None = None) -> int:
         """Soft delete: hide the patient, keep the rows. Returns the final version."""
@@ -155,25 +208,6 @@ class PatientRepository:
         row.site = self._site(record.patient.site)
         fill_patient_row(row, record)
         self._session.add(row)
-        self._flush(patient_id)
-        return row.version
-
-    def _replace(self, record: PatientRecord, at: datetime, expected_version: int) -> int:
-        patient_id = record.patient.id
-        row = self._row(patient_id, load_all=True)
-        self._check_version(row, expected_version)
-        # Claim the row before touching its children: this UPDATE ... WHERE version = N
-        # takes the row's write lock, so a writer that raced past the check above waits
-        # here and is refused, before it deletes rows the winner has already replaced.
-        row.version = expected_version + 1
-        row.updated_at = at
-        self._flush(patient_id)
-        # Old children go next, in their own flush: the unit of work inserts
-        # before it deletes, which would collide with the (patient, key) keys.
-        clear_patient_row(row)
-        self._flush(patient_id)
-        row.site = self._site(record.patient.site)
-        fill_patient_row(row, record)
         self._flush(patient_id)
         return row.version
 

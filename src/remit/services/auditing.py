@@ -7,6 +7,8 @@ patient can be restored from the log.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
@@ -23,8 +25,32 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+_KEPT = 64
+_snapshots: OrderedDict[int, tuple[PatientRecord, Snapshot]] = OrderedDict()
+_snapshots_lock = threading.Lock()
+
+
 def snapshot(record: PatientRecord | None) -> Snapshot | None:
-    return casefiles.dump(record) if record is not None else None
+    """The record's case-file form, for the audit log (treat it as read-only).
+
+    The same record object is often snapshotted twice: as the ``after`` of one edit and
+    the ``before`` of the next (a server keeps the record it stored). The last few
+    snapshots are kept by record identity (the record is held with it, so its id cannot
+    be reused), which halves the cost of a repeated edit's audit row.
+    """
+    if record is None:
+        return None
+    with _snapshots_lock:
+        kept = _snapshots.get(id(record))
+        if kept is not None and kept[0] is record:
+            _snapshots.move_to_end(id(record))
+            return kept[1]
+    made = casefiles.dump(record)
+    with _snapshots_lock:
+        _snapshots[id(record)] = (record, made)
+        while len(_snapshots) > _KEPT:
+            _snapshots.popitem(last=False)
+    return made
 
 
 def record_change(

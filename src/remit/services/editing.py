@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from remit.core.record import PatientRecord
 from remit.persistence.repositories import PatientRepository
-from remit.services.auditing import now, record_change
+from remit.services.auditing import now, record_change, snapshot
 
 
 def replace_record(
@@ -18,12 +18,32 @@ def replace_record(
     record has moved on, :class:`~remit.errors.ConflictError` is raised and
     nothing changes.
     """
+    return store_change(session, record, expected_version=expected_version, actor=actor, reason=reason)
+
+
+def store_change(
+    session: Session,
+    record: PatientRecord,
+    *,
+    expected_version: int,
+    actor: str,
+    reason: str | None = None,
+    before: PatientRecord | None = None,
+) -> int:
+    """:func:`replace_record` for a caller that already holds the record stored at
+    ``expected_version`` (``before``): it is not read again, the audit row's before is
+    built from it, and only what differs is written."""
     patient_id = record.patient.id
+    if before is not None:
+        # The audit snapshots are made now, before the row is claimed, so the write lock is
+        # held for the writes alone (record_change finds them again: snapshots are kept).
+        snapshot(before)
+        snapshot(record)
     at = now()
     with session.begin():
-        repository = PatientRepository(session)
-        before = repository.get(patient_id)
-        version = repository.save(record, at=at, expected_version=expected_version)
+        version, before = PatientRepository(session).replace(
+            record, at=at, expected_version=expected_version, before=before
+        )
         record_change(
             session,
             at=at,

@@ -1,6 +1,6 @@
 """Record changes for the web app and its API: one function per use case.
 
-Every change goes through :func:`remit.services.replace_record` (or
+Every change goes through :func:`remit.services.editing.store_change` (or
 :func:`remit.services.import_records`), so it is version-checked and audited
 like any other. An edit names the version it was based on; if the stored
 record has moved on, :class:`StaleEditError` says what changed since, who changed
@@ -17,7 +17,7 @@ import dataclasses
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
@@ -28,8 +28,11 @@ from remit.persistence.audit import AuditEntry, AuditTrail
 from remit.persistence.engine import one_snapshot
 from remit.persistence.repositories import PatientRepository, PatientSummary
 from remit.services.auditing import PATIENT
-from remit.services.editing import delete_patient, replace_record
+from remit.services.editing import delete_patient, store_change
 from remit.services.importing import import_records
+
+if TYPE_CHECKING:
+    from remit.services.record_cache import RecordCache
 
 Change = Callable[[PatientRecord], PatientRecord]
 SECTIONS = ("diagnoses", "encounters", "observations", "findings", "medications", "episodes", "adverse_events")
@@ -141,24 +144,36 @@ def change_record(
     expected_version: int,
     actor: str,
     reason: str | None = None,
+    records: RecordCache | None = None,
 ) -> int:
     """Apply ``change`` to the stored record if it is still at ``expected_version``; return the new version.
+
+    The record is read once (or taken from ``records``, a server's cache, when it holds
+    that version), changed in memory, and stored as a difference: the versioned UPDATE
+    refuses the write if anyone stored a change since, and the audit row's before and
+    after are the record as read and as changed (no second read). The changed record is
+    put into ``records`` under its new version once committed.
 
     Raises :class:`StaleEditError` (nothing stored) when it is not, and whatever
     :class:`~remit.errors.RemitError` the change raises for invalid input.
     """
-    record, version = read_record(session, patient_id)
+    record, version = records.get(session, patient_id) if records is not None else read_record(session, patient_id)
     if version != expected_version:
         raise _stale(session, patient_id, expected_version, version)
     changed = change(record)
     if changed.patient.id != patient_id:
         raise RemitError("a patient's id cannot be changed", field="patient.id")
     try:
-        return replace_record(session, changed, expected_version=expected_version, actor=actor, reason=reason)
+        new = store_change(
+            session, changed, expected_version=expected_version, actor=actor, reason=reason, before=record
+        )
     except ConflictError as exc:
         if exc.field != "version":
             raise
         raise _stale(session, patient_id, expected_version, read_version(session, patient_id)) from exc
+    if records is not None:
+        records.put(patient_id, new, changed)
+    return new
 
 
 def remove_patient(
@@ -170,7 +185,7 @@ def remove_patient(
     delete_patient(session, patient_id, actor=actor, expected_version=expected_version, reason=reason)
 
 
-def save_diary_day(session: Session, link: DiaryLink, day: DiaryDay) -> int:
+def save_diary_day(session: Session, link: DiaryLink, day: DiaryDay, *, records: RecordCache | None = None) -> int:
     """Store one diary day entered through a diary link (a day already entered is replaced).
 
     The family does not see versions: the day is applied to the record as it is
@@ -186,7 +201,13 @@ def save_diary_day(session: Session, link: DiaryLink, day: DiaryDay) -> int:
         version = read_version(session, link.patient_id)
         try:
             return change_record(
-                session, link.patient_id, put, expected_version=version, actor=actor, reason="diary link"
+                session,
+                link.patient_id,
+                put,
+                expected_version=version,
+                actor=actor,
+                reason="diary link",
+                records=records,
             )
         except StaleEditError:
             if attempt == 1:

@@ -1,7 +1,9 @@
 """What one app instance holds: its settings, database, templates and caches.
 
 Records are immutable, so a record read once is shared until its version
-changes; the badges of the patient list are kept per (patient, version) for
+changes (:class:`~remit.services.record_cache.RecordCache`; every lookup reads
+the stored version, so with several server processes an entry made stale by
+another process is never served); the badges of the patient list are kept per (patient, version) for
 the same reason, and so are the patient page's course figure (hundreds of
 milliseconds of matplotlib, the bulk of a first page view) and its rendered
 body (criteria, scores, dose checks, tables: most of the time of a repeated view).
@@ -22,13 +24,11 @@ from typing import Generic, TypeVar
 
 from argon2 import PasswordHasher
 from fastapi.templating import Jinja2Templates
-from sqlalchemy.orm import Session
 
 from remit.config import Settings
-from remit.core.record import PatientRecord
 from remit.interop.deidentify import DeidentificationKeys
+from remit.services.record_cache import RecordCache
 from remit.services.web_database import WebDatabase
-from remit.services.web_records import read_record, read_version
 from remit.web.settings import WebSettings
 
 FIGURES = 512
@@ -82,22 +82,6 @@ class Lru(Generic[K, V]):
     def __len__(self) -> int:
         with self._lock:
             return len(self._items)
-
-
-class RecordCache:
-    """Stored records by id, valid while the stored version is the cached one."""
-
-    def __init__(self, size: int = 512) -> None:
-        self._records: Lru[str, tuple[int, PatientRecord]] = Lru(size)
-
-    def get(self, session: Session, patient_id: str) -> tuple[PatientRecord, int]:
-        version = read_version(session, patient_id)
-        cached = self._records.get(patient_id)
-        if cached is not None and cached[0] == version:
-            return cached[1], version
-        record, version = read_record(session, patient_id)
-        self._records.put(patient_id, (version, record))
-        return record, version
 
 
 @dataclass

@@ -137,6 +137,7 @@ def get_patient(request: Request, session: SessionDep, user: UserDep, patient_id
 
 @allow(EDIT)
 def replace_patient(
+    request: Request,
     session: SessionDep,
     user: UserDep,
     patient_id: PatientDep,
@@ -147,7 +148,15 @@ def replace_patient(
     _check_site(record, user)
     if record.patient.id != patient_id:
         raise RemitError(f"the body is patient {record.patient.id!r}, the path {patient_id!r}", field="patient.id")
-    new = change_record(session, patient_id, lambda _: record, expected_version=version, actor=user.name, reason="api")
+    new = change_record(
+        session,
+        patient_id,
+        lambda _: record,
+        expected_version=version,
+        actor=user.name,
+        reason="api",
+        records=app_state(request).records,
+    )
     return Stored(id=patient_id, version=new)
 
 
@@ -192,7 +201,7 @@ def patient_dose_checks(request: Request, session: SessionDep, user: UserDep, pa
 
 @allow(EDIT)
 def add_encounter(
-    session: SessionDep, user: UserDep, patient_id: PatientDep, body: EncounterIn, response: Response
+    request: Request, session: SessionDep, user: UserDep, patient_id: PatientDep, body: EncounterIn, response: Response
 ) -> EncounterStored:
     values: Values = {
         "date": body.date,
@@ -217,7 +226,15 @@ def add_encounter(
         made["id"] = next(e.id for e in changed.encounters if e.id not in {x.id for x in record.encounters})
         return changed
 
-    version = change_record(session, patient_id, change, expected_version=body.version, actor=user.name, reason="api")
+    version = change_record(
+        session,
+        patient_id,
+        change,
+        expected_version=body.version,
+        actor=user.name,
+        reason="api",
+        records=app_state(request).records,
+    )
     response.status_code = 201
     return EncounterStored(id=patient_id, version=version, encounter=made["id"])
 

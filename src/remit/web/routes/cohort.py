@@ -31,8 +31,11 @@ def cohort_page(
         raise UnknownCodeError(f"unknown cohort {cohort!r}; choose one of {', '.join(COHORTS)}", field="cohort")
     state = app_state(request)
     summaries = patients_of(session, user.sites)
-    records = [state.records.get(session, s.patient_id)[0] for s in summaries]
-    snapshot = tuple(sorted((s.patient_id, s.version) for s in summaries))
+    read = [(s.patient_id, *state.records.get(session, s.patient_id)) for s in summaries]
+    records = [record for _, record, _ in read]
+    # the versions of the records read (not of the list read before them), so a report is kept
+    # under exactly the versions it was built from
+    snapshot = tuple(sorted((patient_id, version) for patient_id, _, version in read))
     definition = get_cohort(cohort)
 
     def build() -> Report:

@@ -76,7 +76,7 @@ async def diary_save(request: Request, session: SessionDep, token: str) -> Respo
         raise CsrfError("the diary form expired; reload the page and enter the day again")
     values = form_values(form.multi_items())
     try:
-        save_diary_day(session, link, diary_day(values))
+        save_diary_day(session, link, diary_day(values), records=app_state(request).records)
     except RemitError as exc:
         errors = exc.errors if isinstance(exc, InvalidFormError) else ({exc.field: exc.message} if exc.field else {})
         return _page(request, session, token, link, FormState(values=values, errors=errors, message=exc.message), 422)

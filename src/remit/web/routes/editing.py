@@ -96,6 +96,7 @@ async def _save(
             expected_version=version,
             actor=user.name,
             reason="web form",
+            records=app_state(request).records,
         )
     except RemitError as exc:
         state = _failed(values, exc)
@@ -139,6 +140,7 @@ async def delete_item(
         expected_version=version,
         actor=user.name,
         reason="deleted in the web app",
+        records=app_state(request).records,
     )
     return redirect(f"/patients/{patient_id}", "deleted")
 
@@ -205,6 +207,7 @@ async def create_dose(
             expected_version=version,
             actor=user.name,
             reason="dose change",
+            records=app_state(request).records,
         )
     except RemitError as exc:
         return _dose_page(
