@@ -97,8 +97,9 @@ def test_several_instruments_write_one_file_each(extract: Path, tmp_path: Path) 
         (["--instrument", "mas_2016", "--backend", "postgres"], "PostgreSQL URLs need --backend postgres"),
         (["--instrument", "mas_2016", "--backend", "oracle"], "unknown backend 'oracle'"),
         (["--instrument", "acr_pedi"], "acr_pedi compare(s) with a baseline visit"),
+        (["--instrument", "mas_2016", "--backend", "spark"], "cannot read an OMOP extract into Spark yet"),
     ],
-    ids=["unknown-instrument", "postgres-on-files", "unknown-backend", "needs-a-baseline"],
+    ids=["unknown-instrument", "postgres-on-files", "unknown-backend", "needs-a-baseline", "spark-not-yet"],
 )
 def test_screen_errors_say_what_to_do(extract: Path, tmp_path: Path, args: list[str], message: str) -> None:
     done = run("screen", *args, "--source", str(extract), "--out", str(tmp_path / "x.parquet"))
