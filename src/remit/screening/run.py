@@ -38,6 +38,7 @@ from remit.errors import RemitError
 from remit.rules import ast
 from remit.rules.tree import children_of
 from remit.screening.compile import Compiler, column_name
+from remit.screening.materialise import needs_materialising
 
 _COUNTER = itertools.count()
 
@@ -167,6 +168,9 @@ def screen(
     tell = step or (lambda _: None)
     tell("compiling")
     spine = evaluation_dates(facts, definition)
+    # On PostgreSQL the pruned plan is not run through the materialised levels and its
+    # planner does not finish on a real extract: pruning is a DuckDB (and Spark) plan for now.
+    prune = prune and not needs_materialising(facts["person"])
     matrix = Compiler(facts, prune=prune).compile(definition, spine).rename(date="index_date")
     root = column_name(definition.rule.id)
     tell("evaluating")
