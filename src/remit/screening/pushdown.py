@@ -98,8 +98,10 @@ def compile_pruned(compiler: Compiler, definition: ast.Criterion, spine: ir.Tabl
     falses = [stage1[column_name(g.id)] == False for g in found]  # noqa: E712
     stage1 = stage1.mutate(pruned=_any(falses).fill_null(False) if falses else ibis.literal(False))
 
-    survivors = stage1.filter(~stage1.pruned).select(*KEYS, "baseline_date")
+    # The gates' columns travel with the surviving rows and are not computed again.
+    survivors = stage1.filter(~stage1.pruned).drop("pruned")
     second = Scope(compiler, survivors, KEYS, "index_date")
+    second.done.update(n.id for g in found for n in outside_sustained(g))
     rest_cols = second.columns(roots)
     rest = second.table.select(*KEYS, **{f"r__{c}": v for c, v in rest_cols.items()})
     joined = stage1.left_join(rest, KEYS).select(*stage1.columns, *[f"r__{c}" for c in rest_cols])

@@ -63,6 +63,7 @@ class Scope:
         self.spine = spine
         self.table = spine
         self.leaves: dict[str, dict[str, str]] = {}
+        # nodes whose columns the spine already holds (the gates, when pruning)
         self.done: set[str] = set()
 
     def nested(self, spine: ir.Table, keys: list[str], index: str) -> Scope:
@@ -78,7 +79,7 @@ class Scope:
         from remit.screening.leaves import LEAVES
 
         for node in nodes:
-            if isinstance(node, LEAVES) and node.id not in self.leaves:
+            if isinstance(node, LEAVES) and node.id not in self.leaves and node.id not in self.done:
                 self._join_leaf(node)
         self._materialise(nodes)
         out: dict[str, Any] = {}
