@@ -57,7 +57,13 @@ class Compiler:
         self.materialise = needs_materialising(facts["person"]) if materialise is None else materialise
         self.prune = prune
 
-    def compile(self, definition: ast.Criterion, spine: ir.Table) -> ir.Table:
+    def compile(self, definition: ast.Criterion, spine: ir.Table, *, distinct: bool = False) -> ir.Table:
+        """The explanation matrix of ``definition`` on ``spine`` (one row per
+        distinct key; ``distinct=True`` says the spine has no repeated key
+        already, as :func:`remit.screening.run.evaluation_dates` guarantees,
+        and saves a hash aggregate)."""
+        if not distinct:
+            spine = spine.distinct()
         if self.prune:
             from remit.screening.pushdown import compile_pruned
 

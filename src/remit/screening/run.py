@@ -171,7 +171,7 @@ def screen(
     # On PostgreSQL the pruned plan is not run through the materialised levels and its
     # planner does not finish on a real extract: pruning is a DuckDB (and Spark) plan for now.
     prune = prune and not needs_materialising(facts["person"])
-    matrix = Compiler(facts, prune=prune).compile(definition, spine).rename(date="index_date")
+    matrix = Compiler(facts, prune=prune).compile(definition, spine, distinct=True).rename(date="index_date")
     root = column_name(definition.rule.id)
     tell("evaluating")
     name = f"screen_{definition.id}_{next(_COUNTER)}"

@@ -56,6 +56,7 @@ class Scope:
     """
 
     def __init__(self, compiler: Compiler, spine: ir.Table, keys: list[str], index: str) -> None:
+        """``spine`` must hold each key once (:meth:`Compiler.compile` makes sure of it)."""
         self.compiler = compiler
         self.facts = compiler.facts
         self.keys = keys
@@ -182,9 +183,10 @@ class Scope:
 
     def spine_keys(self) -> ir.Table:
         """The spine alone (never the growing wide table: each leaf would
-        otherwise embed every join made before it)."""
+        otherwise embed every join made before it). Its keys are unique
+        already, so no DISTINCT (one hash aggregate of the spine per leaf)."""
         cols = list(dict.fromkeys([*self.keys, "baseline_date"]))
-        return self.spine.select(*cols).distinct()
+        return self.spine.select(*cols)
 
     # ----- coverage
 
