@@ -19,7 +19,9 @@ Targets (issue 9): page p95 <= 150 ms at 20 concurrent users on the demo data;
 at least 200 encounter writes per second on PostgreSQL.
 
 Run: ``.venv/bin/python benchmarks/load.py`` (``--backends sqlite``, ``--seconds 5``,
-``--levels 1 5``, ``--workers 2``). Results go to docs/benchmarks.md and docs/reliability.md.
+``--levels 1 5``, ``--workers 1``; two server processes by default). Results go to
+docs/benchmarks.md and docs/reliability.md; ``benchmarks/request_cost.py`` measures the CPU
+cost per request in process, which a busy machine disturbs less.
 """
 
 from __future__ import annotations
@@ -292,11 +294,15 @@ def run_backend(backend: str, levels: list[int], seconds: float, seed: int, proc
         patients = fill_demo(url)
         with server(url, processes) as base:
             sessions = [signed_in(base) for _ in range(max(levels))]
-            rng = random.Random(seed)
-            warm = Worker(sessions[0][0], sessions[0][1], rng, patients)
-            for patient in patients:  # one pass so every figure and page cache is filled, like a running server
-                warm.client.get(f"/patients/{patient}")
-                warm.client.get(f"/patients/{patient}/figure.png")
+            # Warm-up, so every figure and page cache is filled, like a running server: one pass over
+            # every patient per signed-in client. A client keeps its connection, and a connection
+            # stays with the server process that accepted it, so with --workers N one client's pass
+            # fills one process's caches only (the rest then drew figures during the measured levels:
+            # the 2-9 s figure p99 of the 09:24 run).
+            for client, _ in sessions:
+                for patient in patients:
+                    client.get(f"/patients/{patient}")
+                    client.get(f"/patients/{patient}/figure.png")
             for users in levels:
                 workers = [Worker(c, t, random.Random(seed + i), patients) for i, (c, t) in enumerate(sessions[:users])]
                 print(f"[{backend}] page reads, {users} users ...", file=sys.stderr)
@@ -327,7 +333,10 @@ def main() -> None:
     parser.add_argument("--levels", nargs="+", type=int, default=[1, 5, 10, 20])
     parser.add_argument("--seconds", type=float, default=10.0, help="measured time per level and workload")
     parser.add_argument("--seed", type=int, default=9)
-    parser.add_argument("--workers", type=int, default=1, help="server processes (remit serve --workers)")
+    # Two server processes on this 2-core machine: one process uses at most one core (the GIL), and
+    # with two the 20-user levels gave 2-3 times the page views and writes of one (docs/reliability.md,
+    # "Load"), although the load generator and PostgreSQL share the same cores.
+    parser.add_argument("--workers", type=int, default=2, help="server processes (remit serve --workers)")
     args = parser.parse_args()
     before = load_average()
     started = datetime.now(UTC)

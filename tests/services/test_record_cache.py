@@ -106,3 +106,41 @@ def test_a_refused_edit_keeps_nothing(stored: Session) -> None:
     assert "mine" not in {o.id for o in kept.observations}
     assert kept == read_record(stored, PATIENT)[0]
     assert record != kept
+
+
+def test_a_version_given_by_the_caller_never_serves_another_versions_record(stored: Session) -> None:
+    """The web app passes the version its access guard read with the session; a kept record of
+    another version is not served for it, whichever is newer."""
+    ours, theirs = RecordCache(), RecordCache()
+    record, version = ours.get(stored, PATIENT)
+    assert ours.get(stored, PATIENT, version) == (record, version)
+    change_record(stored, PATIENT, lambda r: with_lab(r, "theirs"), expected_version=version, actor="b", records=theirs)
+    # Asked with the version read before the change: the kept record is of that version,
+    # and it is what was stored at that version - never a mix.
+    assert ours.get(stored, PATIENT, version) == (record, version)
+    # Asked with the new version: the kept (older) record is not served; the stored one is read.
+    fresh, fresh_version = ours.get(stored, PATIENT, version + 1)
+    assert (fresh, fresh_version) == read_record(stored, PATIENT)
+    assert "theirs" in {o.id for o in fresh.observations}
+
+
+def test_an_edit_based_on_a_version_the_guard_read_before_a_change_is_refused(stored: Session) -> None:
+    cache = RecordCache()
+    _, version = cache.get(stored, PATIENT)
+    replace_record(
+        stored, with_lab(read_record(stored, PATIENT)[0], "meanwhile"), expected_version=version, actor="cli"
+    )
+    # The guard read ``version`` before the CLI's change; the edit names it too.
+    with pytest.raises(StaleEditError) as refused:
+        change_record(
+            stored,
+            PATIENT,
+            lambda r: with_lab(r, "mine"),
+            expected_version=version,
+            actor="ana",
+            records=cache,
+            stored_version=version,
+        )
+    assert refused.value.current_version == version + 1
+    record, _ = read_record(stored, PATIENT)
+    assert {"meanwhile", "mine"} & {o.id for o in record.observations} == {"meanwhile"}

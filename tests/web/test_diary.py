@@ -68,3 +68,19 @@ def test_a_diary_link_opens_no_other_page(world: World) -> None:
     family.get(path)
     assert family.get("/patients").status_code == 303
     assert family.get("/api/v1/patients").status_code == 401
+
+
+def test_the_patient_page_counts_the_live_diary_links(world: World) -> None:
+    """The page's line about diary links (read by the access guard with the session): absent
+    without links, then the live ones counted, revoked ones not."""
+    client = world.client("dataentry")
+    assert "diary link(s)" not in client.get("/patients/pa-1").text
+    new_link(world)
+    new_link(world)
+    assert "2 active diary link(s)." in client.get("/patients/pa-1").text
+    page = client.get("/patients/pa-1/diary-links").text
+    link_id = re.search(r"/diary-links/(\d+)/revoke", page)
+    assert link_id is not None
+    assert client.form(f"/patients/pa-1/diary-links/{link_id.group(1)}/revoke").status_code == 303
+    assert "1 active diary link(s)." in client.get("/patients/pa-1").text
+    assert "diary link(s)" not in world.client("statistician").get(f"/patients/{world.pseudonym('pa-1')}").text

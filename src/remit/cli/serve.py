@@ -54,6 +54,7 @@ def run(config: Settings, host: str, port: int, workers: int = 1) -> None:
     import uvicorn
 
     from remit.web import WebSettings, create_app
+    from remit.web.connections import NoDelayHTTPProtocol
     from remit.web.settings import SECRET_VARIABLE
 
     if workers == 1:
@@ -72,7 +73,7 @@ def run(config: Settings, host: str, port: int, workers: int = 1) -> None:
         markup=False,
     )
     if workers == 1:
-        uvicorn.run(app, host=host, port=port, log_level="warning")
+        uvicorn.run(app, host=host, port=port, log_level="warning", http=NoDelayHTTPProtocol)
     else:
         target = f"{__name__}:app_from_env"
         # uvicorn kills a worker that does not answer its health check in time (5 s by default) and
@@ -86,6 +87,7 @@ def run(config: Settings, host: str, port: int, workers: int = 1) -> None:
             workers=workers,
             log_level="warning",
             timeout_worker_healthcheck=HEALTH_CHECK_SECONDS,
+            http=NoDelayHTTPProtocol,  # with --workers, uvicorn's own socket leaves Nagle on (remit.web.connections)
         )
 
 

@@ -12,12 +12,14 @@ schema test and the test databases' clean-up see them with the rest.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, func, select, update
+from sqlalchemy import Boolean, ForeignKey, Index, Select, String, bindparam, func, literal, null, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, aliased, mapped_column, relationship
 from sqlalchemy.orm.exc import StaleDataError
 
 from remit.errors import ConflictError, NotFoundError
@@ -135,6 +137,28 @@ class WebSession:
 
 
 @dataclass(frozen=True, slots=True)
+class PatientPlace:
+    """Where a stored, not deleted patient is, as the access guard needs it: its site, its
+    current version, and how many diary links it has, and how many of them are live (the
+    patient page shows the count)."""
+
+    site: str
+    version: int
+    diary_links: int
+    live_diary_links: int
+
+
+@dataclass(frozen=True, slots=True)
+class RequestAccess:
+    """A live session, its active account, and the patient the request names (None when it
+    names none or no stored patient has that id)."""
+
+    account: Account
+    session: WebSession
+    patient: PatientPlace | None
+
+
+@dataclass(frozen=True, slots=True)
 class DiaryLink:
     id: int
     patient_id: str  # the patient's registry id (pseudonym column)
@@ -142,6 +166,56 @@ class DiaryLink:
     created_by: str
     created_at: datetime
     revoked: bool
+
+
+@functools.cache
+def _request_access_query(*, patient: bool) -> Select[*tuple[Any, ...]]:
+    """The statement of :meth:`AccountRepository.request_access`, built once: building it (ORM
+    attributes, an alias, three subqueries) cost more than running it on SQLite."""
+    user_site = aliased(SiteRow)
+    if patient:
+        visible = (PatientRow.pseudonym == bindparam("patient_id"), PatientRow.deleted_at.is_(None))
+        place: tuple[Any, ...] = (
+            select(SiteRow.code)
+            .join(PatientRow, PatientRow.site_id == SiteRow.id)
+            .where(*visible)
+            .correlate(None)
+            .scalar_subquery(),
+            select(PatientRow.version).where(*visible).correlate(None).scalar_subquery(),
+            *(
+                select(func.count())
+                .select_from(DiaryLinkRow)
+                .join(PatientRow, PatientRow.id == DiaryLinkRow.patient_id)
+                .where(*visible, *live)
+                .correlate(None)
+                .scalar_subquery()
+                for live in ((), (DiaryLinkRow.revoked_at.is_(None),))
+            ),
+        )
+    else:
+        place = (null(), null(), literal(0), literal(0))
+    return (
+        select(
+            WebSessionRow.id,
+            WebSessionRow.csrf_token,
+            WebSessionRow.expires_at,
+            WebSessionRow.revoked_at,
+            UserRow.id,
+            UserRow.username,
+            UserRow.display_name,
+            UserRow.role,
+            UserRow.active,
+            UserRow.version,
+            UserRow.password_hash,
+            user_site.code,
+            *place,
+        )
+        .join(UserRow, UserRow.id == WebSessionRow.user_id)
+        .outerjoin(UserSiteRow, UserSiteRow.user_id == UserRow.id)
+        .outerjoin(user_site, user_site.id == UserSiteRow.site_id)
+        .where(WebSessionRow.token_hash == bindparam("token_hash"))
+        .order_by(user_site.code)
+    )
 
 
 def _account(row: UserRow) -> Account:
@@ -326,6 +400,34 @@ class AccountRepository:
         if row is None or row.revoked_at is not None or utc(row.expires_at) <= at:
             return None
         return WebSession(row.id, row.user_id, row.csrf_token, utc(row.expires_at))
+
+    def request_access(self, token_hash: str, at: datetime, patient_id: str | None = None) -> RequestAccess | None:
+        """The live session with ``token_hash``, its account (None when the session is unknown,
+        expired or revoked, or the account inactive), and the place of patient ``patient_id``.
+
+        One query (one round trip): the session joined to its user and the user's sites, with
+        the patient's site, version and diary links (all, live) as scalar subqueries. It replaces four
+        (session, user, the user's sites, the patient's site) and the record cache's version
+        read, which were most of the time of a cached page view (docs/reliability.md, "Load")."""
+        parameters = (
+            {"token_hash": token_hash} if patient_id is None else {"token_hash": token_hash, "patient_id": patient_id}
+        )
+        rows = self._session.execute(_request_access_query(patient=patient_id is not None), parameters).all()
+        if not rows:
+            return None
+        first = rows[0]
+        session_id, csrf, expires_at, revoked_at, user_id, username, display, role, active, version, hashed = first[:11]
+        if revoked_at is not None or utc(expires_at) <= at or not active:
+            return None
+        sites = tuple(r[11] for r in rows if r[11] is not None)
+        account = Account(user_id, username, display, role, sites, bool(active), version, hashed)
+        patient_site, patient_version, links, live_links = first[12:]
+        patient = (
+            None
+            if patient_site is None
+            else PatientPlace(patient_site, int(patient_version), int(links), int(live_links))
+        )
+        return RequestAccess(account, WebSession(session_id, user_id, csrf, utc(expires_at)), patient)
 
     def revoke_session(self, token_hash: str, at: datetime) -> None:
         self._session.execute(

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from remit.persistence.engine import JsonText
 from remit.persistence.tables import AuditRow
 
 Snapshot = dict[str, Any]
@@ -38,20 +39,23 @@ class AuditTrail:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def append(self, entry: AuditEntry) -> None:
-        self._session.add(
-            AuditRow(
+    def append(self, entry: AuditEntry, *, serialised: tuple[JsonText | None, JsonText | None] = (None, None)) -> None:
+        """Write ``entry`` now (one INSERT, not through the unit of work). ``serialised`` may hold
+        the JSON text of ``before`` and ``after`` when the caller has it (it must be
+        ``json.dumps`` of the same snapshot): it is stored as it is instead of encoded again."""
+        before, after = serialised
+        self._session.execute(
+            insert(AuditRow).values(
                 at=entry.at,
                 actor=entry.actor,
                 action=entry.action,
                 entity=entry.entity,
                 entity_id=entry.entity_id,
                 reason=entry.reason,
-                before=entry.before,
-                after=entry.after,
+                before=entry.before if before is None else before,
+                after=entry.after if after is None else after,
             )
         )
-        self._session.flush()
 
     def entries(self, entity: str | None = None, entity_id: str | None = None) -> tuple[AuditEntry, ...]:
         """Oldest first, optionally for one entity."""

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, insert, inspect, update
 from sqlalchemy.orm import Session
 
 from remit.core.record import PatientRecord
@@ -96,6 +96,29 @@ def _patient_columns(record: PatientRecord) -> dict[str, Any]:
 
 
 def _add(session: Session, row_id: int, rows: list[Any]) -> None:
+    """Insert ``rows`` for patient ``row_id``. Rows without child rows (encounters, observations,
+    a finding without attributes ...) go in as one Core INSERT per table with all their
+    values (an executemany): the ORM's unit of work, with its per-object bookkeeping and
+    primary keys fetched back, was a third of an encounter write. Rows with children need
+    the ids of their parents, so they still go through the session."""
+    plain: dict[tuple[Any, tuple[str, ...]], list[dict[str, Any]]] = {}
+    with_children = []
     for row in rows:
         row.patient_id = row_id
-    session.add_all(rows)
+        values = _plain_values(row)
+        if values is None:
+            with_children.append(row)
+        else:
+            plain.setdefault((type(row), tuple(values)), []).append(values)
+    for (table, _), values_list in plain.items():
+        session.execute(insert(table.__table__), values_list)
+    session.add_all(with_children)
+
+
+def _plain_values(row: Any) -> dict[str, Any] | None:
+    """The column values set on ``row`` (by column key), or None if it has child rows."""
+    mapper = inspect(type(row))
+    given = row.__dict__
+    if any(given.get(r.key) for r in mapper.relationships):
+        return None
+    return {prop.columns[0].key: given[prop.key] for prop in mapper.column_attrs if prop.key in given}

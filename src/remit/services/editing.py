@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from remit.core.record import PatientRecord
 from remit.persistence.repositories import PatientRepository
-from remit.services.auditing import now, record_change, snapshot
+from remit.services.auditing import now, record_change, snapshot_text
 
 
 def replace_record(
@@ -35,10 +35,10 @@ def store_change(
     built from it, and only what differs is written."""
     patient_id = record.patient.id
     if before is not None:
-        # The audit snapshots are made now, before the row is claimed, so the write lock is
-        # held for the writes alone (record_change finds them again: snapshots are kept).
-        snapshot(before)
-        snapshot(record)
+        # The audit snapshots and their JSON text are made now, before the row is claimed, so the
+        # write lock is held for the writes alone (record_change finds them again: they are kept).
+        snapshot_text(before)
+        snapshot_text(record)
     at = now()
     with session.begin():
         version, before = PatientRepository(session).replace(

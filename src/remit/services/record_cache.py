@@ -28,9 +28,15 @@ class RecordCache:
         self._items: OrderedDict[str, tuple[int, PatientRecord]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, session: Session, patient_id: str) -> tuple[PatientRecord, int]:
-        """The stored record and its version (the version read now, the record from memory if kept)."""
-        version = read_version(session, patient_id)
+    def get(self, session: Session, patient_id: str, version: int | None = None) -> tuple[PatientRecord, int]:
+        """The stored record and its version (the version read now, the record from memory if kept).
+
+        ``version`` is the stored version if the caller has just read it (the web app's access
+        guard reads it with the session, in the same query): it is not read again. A record
+        kept under another version is never served; the record is then read (with the version
+        it has now)."""
+        if version is None:
+            version = read_version(session, patient_id)
         with self._lock:
             cached = self._items.get(patient_id)
         if cached is not None and cached[0] == version:

@@ -145,6 +145,7 @@ def change_record(
     actor: str,
     reason: str | None = None,
     records: RecordCache | None = None,
+    stored_version: int | None = None,
 ) -> int:
     """Apply ``change`` to the stored record if it is still at ``expected_version``; return the new version.
 
@@ -152,12 +153,16 @@ def change_record(
     that version), changed in memory, and stored as a difference: the versioned UPDATE
     refuses the write if anyone stored a change since, and the audit row's before and
     after are the record as read and as changed (no second read). The changed record is
-    put into ``records`` under its new version once committed.
+    put into ``records`` under its new version once committed. ``stored_version`` is the stored
+    version if the caller has just read it (the web app's access guard does): it is the cache's
+    check, not read again; the versioned UPDATE still refuses the write if it has moved on since.
 
     Raises :class:`StaleEditError` (nothing stored) when it is not, and whatever
     :class:`~remit.errors.RemitError` the change raises for invalid input.
     """
-    record, version = records.get(session, patient_id) if records is not None else read_record(session, patient_id)
+    record, version = (
+        records.get(session, patient_id, stored_version) if records is not None else read_record(session, patient_id)
+    )
     if version != expected_version:
         raise _stale(session, patient_id, expected_version, version)
     changed = change(record)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import enum
 import secrets
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
@@ -28,10 +28,10 @@ from fastapi.routing import APIRoute
 from sqlalchemy.orm import Session
 
 from remit.errors import NotFoundError, RemitError
-from remit.persistence.accounts import Account
+from remit.persistence.accounts import Account, PatientPlace
 from remit.services.accounts import Role
-from remit.services.web_records import patient_site, patients_of
-from remit.services.web_sessions import session_account
+from remit.services.web_records import patients_of
+from remit.services.web_sessions import session_access
 
 if TYPE_CHECKING:
     from remit.web.state import AppState
@@ -160,20 +160,26 @@ def app_state(request: Request) -> AppState:
     return found
 
 
-def db_session(request: Request) -> Iterator[Session]:
+async def db_session(request: Request) -> AsyncIterator[Session]:
+    """The request's database session. Async, so FastAPI does not hand its opening and closing to
+    the thread pool (two thread switches per request): a ``Session`` connects only when a
+    service begins a transaction, and every service ends its transactions itself."""
     with app_state(request).db.session() as session:
         yield session
 
 
-def signed_in(request: Request, session: Session) -> Principal | None:
+def signed_in(request: Request, session: Session, patient_id: str | None = None) -> Principal | None:
+    """The signed-in user, from the session cookie; with ``patient_id``, the place of that
+    patient is read in the same query and kept for :func:`resolve_patient` and the route."""
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         return None
-    found = session_account(session, token)
+    found = session_access(session, token, patient_id)
     if found is None:
         return None
-    account, web_session = found
-    return Principal(account, Role(account.role), frozenset(account.sites), web_session.csrf_token, token)
+    account = found.account
+    request.state.patient_place = found.patient
+    return Principal(account, Role(account.role), frozenset(account.sites), found.session.csrf_token, token)
 
 
 async def guard(request: Request, session: Annotated[Session, Depends(db_session)]) -> None:
@@ -186,11 +192,11 @@ async def guard(request: Request, session: Annotated[Session, Depends(db_session
     if rule.access is not Access.SIGNED_IN:
         request.state.principal = signed_in(request, session) if rule.access is Access.PUBLIC else None
         return
-    principal = signed_in(request, session)
+    ref = request.path_params.get("patient_id")
+    principal = signed_in(request, session, None if ref is None else str(ref))
     if principal is None:
         raise NotSignedInError
     request.state.principal = principal
-    ref = request.path_params.get("patient_id")
     if ref is not None:
         request.state.patient_id = resolve_patient(request, session, principal, str(ref))
     if not rule.allows(principal.role):
@@ -223,22 +229,41 @@ async def check_csrf(request: Request, expected: str) -> None:
 
 
 def resolve_patient(request: Request, session: Session, principal: Principal, ref: str) -> str:
-    """The registry id of the patient ``ref`` names, if the caller may see it; else 404."""
+    """The registry id of the patient ``ref`` names, if the caller may see it; else 404.
+
+    For everyone but a statistician ``ref`` is the registry id, and its site was read with the
+    session (:func:`signed_in`); a statistician's pseudonym is looked for among the patients of
+    their sites (and the version is then read by the route, not known here)."""
     if principal.pseudonymised:
+        request.state.patient_place = None
         keys = app_state(request).keys
         wanted = ref.encode("utf-8", "surrogatepass")  # compare_digest refuses non-ASCII str (a 500 before)
         for summary in patients_of(session, principal.sites):
             if secrets.compare_digest(keys.pseudonym(summary.patient_id).encode("utf-8"), wanted):
                 return summary.patient_id
     else:
-        site = patient_site(session, ref)
-        if site is not None and site in principal.sites:
+        place = getattr(request.state, "patient_place", None)
+        if isinstance(place, PatientPlace) and place.site in principal.sites:
             return ref
     raise NotFoundError(f"no patient {ref!r} among the patients of your sites")
 
 
-def principal(request: Request) -> Principal:
-    """The signed-in user (for routes whose rule requires one)."""
+def patient_place(request: Request) -> PatientPlace | None:
+    """The site, version and live diary links of the request's patient as the guard read them
+    (None for a statistician, whose patient the guard finds by pseudonym). Routes use the version
+    as the record cache's check, instead of reading it again."""
+    found = getattr(request.state, "patient_place", None)
+    return found if isinstance(found, PatientPlace) else None
+
+
+def known_version(request: Request) -> int | None:
+    place = patient_place(request)
+    return None if place is None else place.version
+
+
+async def principal(request: Request) -> Principal:
+    """The signed-in user (for routes whose rule requires one). Async, like :func:`patient_ref`:
+    a sync dependency costs a trip through the thread pool."""
     found = getattr(request.state, "principal", None)
     if not isinstance(found, Principal):  # pragma: no cover - the guard ran first
         raise NotSignedInError
@@ -253,7 +278,7 @@ def optional_principal(request: Request) -> Principal | None:
 PATIENT_PATH_DESCRIPTION = "The patient's id; for a statistician, the patient's pseudonym."
 
 
-def patient_ref(request: Request, patient_id: Annotated[str, Path(description=PATIENT_PATH_DESCRIPTION)]) -> str:
+async def patient_ref(request: Request, patient_id: Annotated[str, Path(description=PATIENT_PATH_DESCRIPTION)]) -> str:
     """The registry id of the ``{patient_id}`` of the path, resolved by the guard.
 
     ``patient_id`` is declared here (not read from ``request.path_params``) so that every route

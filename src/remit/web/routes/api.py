@@ -21,7 +21,19 @@ from remit import casefiles
 from remit.core.record import PatientRecord
 from remit.errors import RemitError
 from remit.services.web_records import add_patient, audit_log, change_record, read_version, remove_patient
-from remit.web.access import AUDIT, DELETE, EDIT, READ, Principal, allow, app_state, db_session, patient_ref, principal
+from remit.web.access import (
+    AUDIT,
+    DELETE,
+    EDIT,
+    READ,
+    Principal,
+    allow,
+    app_state,
+    db_session,
+    known_version,
+    patient_ref,
+    principal,
+)
 from remit.web.forms import Values, refuse_nul
 from remit.web.record_forms import EncounterForm
 from remit.web.routes.patients import cached_criteria, parse_day, patient_rows, visible_record
@@ -156,6 +168,7 @@ def replace_patient(
         actor=user.name,
         reason="api",
         records=app_state(request).records,
+        stored_version=known_version(request),
     )
     return Stored(id=patient_id, version=new)
 
@@ -234,6 +247,7 @@ def add_encounter(
         actor=user.name,
         reason="api",
         records=app_state(request).records,
+        stored_version=known_version(request),
     )
     response.status_code = 201
     return EncounterStored(id=patient_id, version=version, encounter=made["id"])

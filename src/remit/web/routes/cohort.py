@@ -31,7 +31,7 @@ def cohort_page(
         raise UnknownCodeError(f"unknown cohort {cohort!r}; choose one of {', '.join(COHORTS)}", field="cohort")
     state = app_state(request)
     summaries = patients_of(session, user.sites)
-    read = [(s.patient_id, *state.records.get(session, s.patient_id)) for s in summaries]
+    read = [(s.patient_id, *state.records.get(session, s.patient_id, s.version)) for s in summaries]
     records = [record for _, record, _ in read]
     # the versions of the records read (not of the list read before them), so a report is kept
     # under exactly the versions it was built from

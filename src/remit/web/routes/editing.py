@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from remit.errors import RemitError
 from remit.services.web_records import StaleEditError, change_record, find_item, without_item
 from remit.services.web_sessions import create_diary_link, diary_links, revoke_diary_link
-from remit.web.access import EDIT, Principal, allow, app_state, db_session, patient_ref, principal
+from remit.web.access import EDIT, Principal, allow, app_state, db_session, known_version, patient_ref, principal
 from remit.web.forms import ALL_LAB_UNITS, ANALYTE_CHOICES, FormState, form_values, unit_choices
 from remit.web.pages import redirect, render
 from remit.web.record_forms import DoseChangeForm, EncounterForm, SectionForm, section_form
@@ -64,7 +64,7 @@ def _render_section(
 @allow(EDIT)
 def new_item_form(request: Request, session: SessionDep, patient_id: PatientDep, section: str) -> HTMLResponse:
     form = section_form(section)
-    record, version = app_state(request).records.get(session, patient_id)
+    record, version = app_state(request).records.get(session, patient_id, known_version(request))
     state = FormState(values=form.initial(record), version=version)
     return _render_section(request, form, patient_id, None, state, list(form.fields(record)))
 
@@ -74,7 +74,7 @@ def edit_item_form(
     request: Request, session: SessionDep, patient_id: PatientDep, section: str, item_id: str
 ) -> HTMLResponse:
     form = section_form(section)
-    record, version = app_state(request).records.get(session, patient_id)
+    record, version = app_state(request).records.get(session, patient_id, known_version(request))
     state = FormState(values=form.values_of(record, item_id), version=version)
     return _render_section(request, form, patient_id, item_id, state, list(form.fields(record)))
 
@@ -84,7 +84,7 @@ async def _save(
 ) -> Response:
     form = section_form(section)
     values = form_values((await request.form()).multi_items(), form.multi())
-    record, _ = app_state(request).records.get(session, patient_id)
+    record, _ = app_state(request).records.get(session, patient_id, known_version(request))
     if item_id is not None:
         find_item(record, form.section, item_id)  # 404 for an unknown item
     try:
@@ -97,6 +97,7 @@ async def _save(
             actor=user.name,
             reason="web form",
             records=app_state(request).records,
+            stored_version=known_version(request),
         )
     except RemitError as exc:
         state = _failed(values, exc)
@@ -141,6 +142,7 @@ async def delete_item(
         actor=user.name,
         reason="deleted in the web app",
         records=app_state(request).records,
+        stored_version=known_version(request),
     )
     return redirect(f"/patients/{patient_id}", "deleted")
 
@@ -184,7 +186,7 @@ def _dose_page(
 
 @allow(EDIT)
 def new_dose_form(request: Request, session: SessionDep, patient_id: PatientDep, item_id: str) -> HTMLResponse:
-    record, version = app_state(request).records.get(session, patient_id)
+    record, version = app_state(request).records.get(session, patient_id, known_version(request))
     course = find_item(record, "medications", item_id)
     last = max(course.doses, key=lambda d: d.start) if course.doses else None
     values: dict[str, str | list[str]] = {"unit": last.unit, "frequency": last.frequency.value} if last else {}
@@ -196,7 +198,7 @@ async def create_dose(
     request: Request, session: SessionDep, user: UserDep, patient_id: PatientDep, item_id: str
 ) -> Response:
     values = form_values((await request.form()).multi_items())
-    record, _ = app_state(request).records.get(session, patient_id)
+    record, _ = app_state(request).records.get(session, patient_id, known_version(request))
     find_item(record, "medications", item_id)
     try:
         version = _version(values)
@@ -208,6 +210,7 @@ async def create_dose(
             actor=user.name,
             reason="dose change",
             records=app_state(request).records,
+            stored_version=known_version(request),
         )
     except RemitError as exc:
         return _dose_page(

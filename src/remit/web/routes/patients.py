@@ -23,7 +23,6 @@ from remit.services.web_records import (
     patients_of,
     remove_patient,
 )
-from remit.services.web_sessions import diary_links
 from remit.web.access import (
     AUDIT,
     DELETE,
@@ -33,6 +32,8 @@ from remit.web.access import (
     allow,
     app_state,
     db_session,
+    known_version,
+    patient_place,
     patient_ref,
     principal,
 )
@@ -74,7 +75,7 @@ PatientDep = Annotated[str, Depends(patient_ref)]
 def visible_record(request: Request, session: Session, user: Principal, patient_id: str) -> tuple[PatientRecord, int]:
     """The record as this user may see it (pseudonymised for statisticians), and its version."""
     state = app_state(request)
-    record, version = state.records.get(session, patient_id)
+    record, version = state.records.get(session, patient_id, known_version(request))
     return shown_record(request, user, patient_id, record, version), version
 
 
@@ -99,7 +100,7 @@ def patient_rows(request: Request, session: Session, user: Principal, query: str
         shown_id = state.keys.pseudonym(summary.patient_id) if user.pseudonymised else summary.patient_id
         if needle and not _matches(summary, shown_id, needle, pseudonymised=user.pseudonymised):
             continue
-        record, version = state.records.get(session, summary.patient_id)
+        record, version = state.records.get(session, summary.patient_id, summary.version)
         found = visible_badges(request, user, summary.patient_id, record, version)
         rows.append(
             {
@@ -183,7 +184,7 @@ def patient_page(
     request: Request, session: SessionDep, user: UserDep, patient_id: PatientDep, on: str | None = None
 ) -> HTMLResponse:
     state = app_state(request)
-    stored, version = state.records.get(session, patient_id)
+    stored, version = state.records.get(session, patient_id, known_version(request))
     record = shown_record(request, user, patient_id, stored, version)
     day = parse_day(on) or default_index_date(record)
     key = ("page", patient_id, version, user.role, day, today())
@@ -208,8 +209,9 @@ def patient_page(
         return Markup(state.templates.get_template("partials/patient_body.html").render(context))  # noqa: S704 - autoescaped template output
 
     body = state.pages.get_or_make(key, build)
-    links = diary_links(session, patient_id) if not user.pseudonymised else ()
     shown_id = state.keys.pseudonym(patient_id) if user.pseudonymised else patient_id
+    place = patient_place(request)  # read with the session by the guard (None for a statistician)
+    links = (place.diary_links, place.live_diary_links) if place is not None else (0, 0)
     return render(request, "patient.html", patient_id=shown_id, body=body, links=links)
 
 
@@ -283,7 +285,7 @@ async def create_patient(request: Request, session: SessionDep, user: UserDep) -
 
 @allow(EDIT)
 def edit_patient_form(request: Request, session: SessionDep, user: UserDep, patient_id: PatientDep) -> HTMLResponse:
-    record, version = app_state(request).records.get(session, patient_id)
+    record, version = app_state(request).records.get(session, patient_id, known_version(request))
     state = FormState(values=patient_values(record), version=version)
     return _patient_form(request, user, patient_id, state)
 
