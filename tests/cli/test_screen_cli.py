@@ -97,14 +97,22 @@ def test_several_instruments_write_one_file_each(extract: Path, tmp_path: Path) 
         (["--instrument", "mas_2016", "--backend", "postgres"], "PostgreSQL URLs need --backend postgres"),
         (["--instrument", "mas_2016", "--backend", "oracle"], "unknown backend 'oracle'"),
         (["--instrument", "acr_pedi"], "acr_pedi compare(s) with a baseline visit"),
-        (["--instrument", "mas_2016", "--backend", "spark"], "cannot read an OMOP extract into Spark yet"),
     ],
-    ids=["unknown-instrument", "postgres-on-files", "unknown-backend", "needs-a-baseline", "spark-not-yet"],
+    ids=["unknown-instrument", "postgres-on-files", "unknown-backend", "needs-a-baseline"],
 )
 def test_screen_errors_say_what_to_do(extract: Path, tmp_path: Path, args: list[str], message: str) -> None:
     done = run("screen", *args, "--source", str(extract), "--out", str(tmp_path / "x.parquet"))
     assert done.exit_code == 1
     assert message in done.output
+
+
+def test_screen_on_spark_refuses_a_source_that_is_not_parquet(tmp_path: Path) -> None:
+    (tmp_path / "person.csv").write_text("person_id\n1\n", encoding="utf-8")
+    done = run(
+        "screen", "--instrument", "mas_2016", "--backend", "spark", "--source", str(tmp_path), "--out", "x.parquet"
+    )
+    assert done.exit_code == 1
+    assert "the spark backend reads a directory of Parquet files" in done.output
 
 
 def test_screen_refuses_a_directory_that_is_not_an_extract(tmp_path: Path) -> None:

@@ -2,7 +2,7 @@
 backend, local mode), has exactly DuckDB's explanation matrix - and so the
 interpreter's values, which the DuckDB test proves node by node.
 
-One local Spark session serves the whole test session, and each instrument's
+One local Spark session serves the whole test session (``conftest.py``), and each instrument's
 vignettes run as one query (a JVM start and a Spark job cost seconds each).
 """
 
@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterator
 from typing import Any
 
 import ibis
 import pytest
 
 from remit.catalogue import get
-from remit.screening.backends import connect
 from tests.conformance.vignettes import Vignette, all_vignettes
 from tests.screening.agreement import compiled_rows, disagreements, interpreter_outcomes, renamed
 
@@ -32,13 +30,6 @@ pytestmark = pytest.mark.filterwarnings(
     "ignore:Exception ignored in. <socket.socket:pytest.PytestUnraisableExceptionWarning",
     "ignore:unclosed <socket.socket:ResourceWarning",
 )
-
-
-@pytest.fixture(scope="session")
-def spark() -> Iterator[Any]:
-    con = connect("spark")
-    yield con
-    con._session.stop()
 
 
 def _same(a: Any, b: Any) -> bool:

@@ -73,13 +73,9 @@ def screen_command(
     chosen = backend or ("postgres" if "://" in source else "duckdb")
     if chosen not in BACKENDS:
         fail(f"unknown backend {chosen!r}; use {', '.join(BACKENDS)}")
-    if chosen == "spark":
-        # Open item (docs/screening.md): the compiled criteria run on Spark and agree with
-        # DuckDB on every vignette, but reading an OMOP extract into Spark does not work yet.
-        fail(
-            "remit screen cannot read an OMOP extract into Spark yet (its value parsing rounds to a "
-            "per-unit precision, which Spark's round() refuses); use duckdb or postgres"
-        )
+    if chosen == "spark" and not (Path(source) / "person.parquet").is_file():
+        # Spark reads the Parquet files itself; CSV and DuckDB files are read through DuckDB.
+        fail(f"the spark backend reads a directory of Parquet files (person.parquet ...); {source!r} is not one")
     if ("://" in source) != (chosen == "postgres"):
         fail(f"the {chosen} backend cannot read {source!r}: PostgreSQL URLs need --backend postgres, files duckdb")
     try:

@@ -37,7 +37,12 @@ def local_spark_session(master: str = "local[2]") -> Any:
     starting the JVM takes half a minute). Bound to the loopback address with
     the web UI off; few shuffle partitions, as screening joins are many and
     small on one machine; ANSI mode off (Spark 4's default is on; the
-    conformance tests establish agreement with it off)."""
+    conformance tests establish agreement with it off). A screening plan
+    puts dozens of joins and aggregates in one task, each reserving a memory
+    page: with the default page size ``remit screen`` of a 200-patient
+    extract failed with ``UNABLE_TO_ACQUIRE_MEMORY`` (1 GB and 2 GB heaps);
+    2 MB pages and a 2 GB heap run it (the heap is only set when this call
+    starts the JVM)."""
     import os
 
     from pyspark.sql import SparkSession
@@ -48,6 +53,8 @@ def local_spark_session(master: str = "local[2]") -> Any:
         .appName("remit-screening")
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.driver.memory", "2g")
+        .config("spark.buffer.pageSize", "2m")
         .config("spark.driver.host", "127.0.0.1")
         .config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.sql.shuffle.partitions", "2")

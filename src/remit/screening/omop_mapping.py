@@ -67,6 +67,7 @@ class Mapper:
         self.concepts = concepts
         self.t = cdm.tables
         self.tag = uuid.uuid4().hex[:8]
+        self.empty: dict[str, ir.Table] = {}  # CDM tables the extract lacks, as empty tables
 
     def lookup(self, name: str, data: pa.Table) -> ir.Table:
         """A small table on the backend (real tables rather than ibis memtables, so
@@ -87,8 +88,10 @@ class Mapper:
     def table(self, name: str) -> ir.Table:
         if name in self.t:
             return self.t[name]
-        schema = ibis.schema({c.name: IBIS_TYPES[c.type] for c in TABLES[name]})
-        return self.lookup(f"empty_{name}", schema.to_pyarrow().empty_table())
+        if name not in self.empty:  # created once: PostgreSQL refuses a second temporary table of that name
+            schema = ibis.schema({c.name: IBIS_TYPES[c.type] for c in TABLES[name]})
+            self.empty[name] = self.lookup(f"empty_{name}", schema.to_pyarrow().empty_table())
+        return self.empty[name]
 
     def facts(self, analytes: tuple[str, ...] | None) -> CdmFacts:
         from remit.screening.sources import CdmFacts

@@ -14,7 +14,8 @@ as ibis column expressions over every row at once:
   ``(analyte, unit) -> scale, offset`` computed once per combination present
   in the data with the pint conversion of :func:`remit.core.units.convert`
   (never a hand-written factor; checked against ``convert``), then the result
-  is rounded to 12 significant digits as ``convert`` does;
+  is rounded to 12 significant digits as ``convert`` does (:func:`tidy`, the
+  same on DuckDB, PostgreSQL and Spark);
 * values outside the analyte's plausible range are refused, as at input.
 
 A row that cannot be used keeps a ``problem`` text instead of being dropped;
@@ -170,9 +171,29 @@ def resolve_unit(analyte_id: str, key: str, concepts: ConceptMap) -> tuple[float
 
 
 def tidy(x: ir.FloatingValue) -> ir.FloatingValue:
-    """:func:`remit.core.units.tidy` in SQL: 12 significant digits."""
-    digits = (ibis.literal(11) - x.abs().log10().floor()).cast("int32")
-    return ibis.cases((x == 0, x), else_=x.round(digits).cast(_F))
+    """:func:`remit.core.units.tidy` in SQL: 12 significant digits, the same double on every backend.
+
+    The number of decimals depends on the value (``11 - floor(log10|x|)``),
+    and Spark's ``round()`` takes only a constant, so this is DuckDB's own
+    ``round(x, digits)`` written out: ``round(x * 10^d) / 10^d`` (``x / 10^-d``
+    for ``d < 0``), rounding half away from zero as ``floor(|y| + 0.5)`` with
+    the sign put back - exact for the ``|y| < 10^12`` it sees - and the input
+    kept where ``10^d`` overflows. ``10^d`` is a DOUBLE power, so PostgreSQL
+    no longer rounds through NUMERIC (which took 15 digits first and so
+    differed from DuckDB near ties).
+    DuckDB, PostgreSQL and Spark then agree to the bit wherever ``10^|d|`` is
+    exact (``1e-11 <= |x| < 1e34``, far beyond every analyte's plausible
+    range); outside, the engines' ``pow`` may differ in the last bit (``tests/screening/test_screen_backends.py``)."""
+    size = x.abs()
+    digits = ibis.literal(11) - size.log10().floor()
+    power = ibis.literal(10).cast(_F) ** digits.abs()
+    up = (size * power + 0.5).floor().cast(_F) / power
+    down = (size / power + 0.5).floor().cast(_F) * power
+    rounded = x.sign().cast(_F) * ibis.cases((digits >= 0, up), else_=down)
+    return ibis.cases((x == 0, x), (digits > _MAX_EXPONENT, x), else_=rounded)
+
+
+_MAX_EXPONENT = 308  # 10^309 overflows a double; DuckDB's round() then returns its input
 
 
 def _qualitative(text: ir.StringValue) -> ir.StringValue:
