@@ -70,6 +70,29 @@ class _Place:
 
 
 _PLACES: dict[int, tuple[ast.Node, dict[str, list[_Place]]]] = {}
+_NODES: dict[int, tuple[ast.Node, tuple[ast.Node, ...]]] = {}
+_CHILDREN: dict[int, tuple[ast.Node, tuple[ast.Node, ...]]] = {}
+_LIMIT = 100_000
+
+
+def _nodes(rule: ast.Node) -> tuple[ast.Node, ...]:
+    """``iter_nodes(rule)``, memoised by the rule's identity (the analysis asks for every result)."""
+    entry = _NODES.get(id(rule))
+    if entry is None or entry[0] is not rule:
+        if len(_NODES) > _LIMIT:
+            _NODES.clear()
+        entry = _NODES[id(rule)] = (rule, tuple(iter_nodes(rule)))
+    return entry[1]
+
+
+def _children(node: ast.Node) -> tuple[ast.Node, ...]:
+    """``children_of(node)``, memoised by the node's identity."""
+    entry = _CHILDREN.get(id(node))
+    if entry is None or entry[0] is not node:
+        if len(_CHILDREN) > _LIMIT:
+            _CHILDREN.clear()
+        entry = _CHILDREN[id(node)] = (node, tuple(children_of(node)))
+    return entry[1]
 
 
 def _places(rule: ast.Node) -> dict[str, list[_Place]]:
@@ -78,13 +101,13 @@ def _places(rule: ast.Node) -> dict[str, list[_Place]]:
     if entry is not None and entry[0] is rule:
         return entry[1]
     places: dict[str, list[_Place]] = {}
-    for node in iter_nodes(rule):
+    for node in _nodes(rule):
         if isinstance(node, ast.Points):
             for d, domain in enumerate(node.domains):
                 for i, option in enumerate(domain.options):
                     places.setdefault(option.when.id, []).append(_Place(node, i, d))
         else:
-            for i, child in enumerate(children_of(node)):
+            for i, child in enumerate(_children(node)):
                 places.setdefault(child.id, []).append(_Place(node, i))
     _PLACES[id(rule)] = (rule, places)
     return places
@@ -105,7 +128,7 @@ def refold(rule: ast.Node, forced_id: str, forced: Truth, outcomes: Mapping[str,
         place = found[0]
         parent = place.parent
         if isinstance(parent, BOOLEAN):
-            truths = [_cached(outcomes, c) for c in children_of(parent)]
+            truths = [_cached(outcomes, c) for c in _children(parent)]
             truths[place.index] = truth
             if None in truths:
                 return None
@@ -145,7 +168,16 @@ def _truth_down(node: ast.Node, forced_id: str, forced: Truth, outcomes: Mapping
             raise _CannotTellError
         return truth
     if isinstance(node, BOOLEAN):
-        return boolean_fold(node, [_truth_down(c, forced_id, forced, outcomes) for c in children_of(node)])
+        truths: list[Truth] = []
+        for c in _children(node):
+            if c.id != forced_id and forced_id not in subtree_ids(c):  # unchanged: its cached truth
+                outcome = outcomes.get(c.id)
+                if outcome is None or outcome.truth is None:
+                    raise _CannotTellError
+                truths.append(outcome.truth)
+            else:
+                truths.append(_truth_down(c, forced_id, forced, outcomes))
+        return boolean_fold(node, truths)
     if isinstance(node, ast.Compare):
         value = _value_down(node.value, forced_id, forced, outcomes)
         return Truth.UNKNOWN if value is None else compare_fold(node, value)[0]
@@ -182,8 +214,18 @@ def _value_down(node: ast.Node, forced_id: str, forced: Truth, outcomes: Mapping
     raise _CannotTellError
 
 
+_DOMAIN_IDS: dict[int, tuple[ast.Domain, frozenset[str]]] = {}
+
+
 def _touches(domain: ast.Domain, forced_id: str) -> bool:
-    return any(forced_id in subtree_ids(o.when) for o in domain.options)
+    """Whether the node lies under one of the domain's options (their ids memoised by the domain's identity)."""
+    entry = _DOMAIN_IDS.get(id(domain))
+    if entry is None or entry[0] is not domain:
+        if len(_DOMAIN_IDS) > _LIMIT:
+            _DOMAIN_IDS.clear()
+        ids = frozenset().union(*(subtree_ids(o.when) for o in domain.options))
+        entry = _DOMAIN_IDS[id(domain)] = (domain, ids)
+    return forced_id in entry[1]
 
 
 def _cached(outcomes: Mapping[str, Outcome], node: ast.Node) -> Truth | None:
@@ -229,7 +271,7 @@ def candidates(rule: ast.Node, outcomes: Mapping[str, Outcome]) -> set[str]:
             found.add(node.id)
         if isinstance(node, ast.Sustained):
             return
-        children = children_of(node)
+        children = _children(node)
         if wanted is None or not isinstance(node, BOOLEAN):
             for child in children:
                 visit(child, None)
@@ -248,10 +290,10 @@ def candidates(rule: ast.Node, outcomes: Mapping[str, Outcome]) -> set[str]:
             visit(child, wants)
 
     visit(rule, frozenset(_DEFINITE))
-    for node in iter_nodes(rule):
+    for node in _nodes(rule):
         if seen.get(node.id, 0) > 1:
             found.update(
-                n.id for n in iter_nodes(node) if isinstance(n, LEAF_TRUTHS) and _cached(outcomes, n) is Truth.UNKNOWN
+                n.id for n in _nodes(node) if isinstance(n, LEAF_TRUTHS) and _cached(outcomes, n) is Truth.UNKNOWN
             )
     return found
 
@@ -264,7 +306,7 @@ def decisive_unknowns(rule: ast.Node, root: Outcome, trial: Trial, *, use_refold
     """
     if root.truth is not Truth.UNKNOWN:
         return ()
-    nodes = {n.id: n for n in iter_nodes(rule)}
+    nodes = {n.id: n for n in _nodes(rule)}
     at_index = walk_at_index(root)
     outcomes = {o.node_id: o for o in at_index}
     messages: list[str] = []

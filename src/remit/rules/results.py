@@ -11,7 +11,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from remit.core.intervals import Interval
 from remit.core.truth import Truth
@@ -44,10 +44,15 @@ class Evidence:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
+class Outcome(NamedTuple):
     """The evaluated node: a truth (truth nodes) or a value interval (value
-    nodes), the evidence used, a note and the children's outcomes."""
+    nodes), the evidence used, a note and the children's outcomes.
+
+    Immutable, and a named tuple rather than a frozen dataclass because the
+    interpreter builds one for every node it evaluates (about 570 per
+    ``evaluate_all``): a frozen dataclass sets each of its eight fields through
+    ``object.__setattr__``, which made construction about a third of the
+    benchmark (docs/benchmarks.md, "evaluate_all")."""
 
     node_id: str
     label: str
