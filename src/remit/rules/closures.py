@@ -26,6 +26,7 @@ from typing import Any
 from remit.errors import DefinitionError
 from remit.rules import ast, composites, episodes, findings, observations, patient, scores
 from remit.rules.context import Child, Context, Run
+from remit.rules.identity import by_identity
 from remit.rules.results import Outcome
 
 __all__ = ["compiled"]
@@ -43,23 +44,14 @@ _COMPILERS: dict[type, Callable[[Any, Child], Run]] = {
 #: forced truth), cached apart so that decisive-unknown trials share them.
 _PURE_LEAVES = (ast.Measure, ast.Age, ast.Const, ast.CountEpisodes, ast.DiarySum, ast.RunLength)
 
-_LIMIT = 100_000
-_COMPILED: dict[int, tuple[ast.Node, Run]] = {}
 
-
+@by_identity(100_000)
 def compiled(node: ast.Node) -> Run:
     """The closure that evaluates ``node`` (with its cache), compiled on first use."""
-    entry = _COMPILED.get(id(node))
-    if entry is not None and entry[0] is node:
-        return entry[1]
     compile_node = _COMPILERS.get(type(node))
     if compile_node is None:  # pragma: no cover - the operator set is closed
         raise DefinitionError(f"no evaluation for operator {type(node).__name__}")
-    run = _cached(node, compile_node(node, compiled))
-    if len(_COMPILED) > _LIMIT:
-        _COMPILED.clear()
-    _COMPILED[id(node)] = (node, run)
-    return run
+    return _cached(node, compile_node(node, compiled))
 
 
 def _cached(node: ast.Node, body: Run) -> Run:

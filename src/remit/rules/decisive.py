@@ -26,6 +26,7 @@ from remit.core.intervals import Interval
 from remit.core.truth import Truth
 from remit.rules import ast
 from remit.rules.folds import BOOLEAN, arith_fold, boolean_fold, compare_fold, domain_bounds, indicator_value
+from remit.rules.identity import by_identity
 from remit.rules.results import Outcome
 from remit.rules.tree import children_of, iter_nodes, subtree_ids
 
@@ -69,37 +70,24 @@ class _Place:
     domain: int = -1
 
 
-_PLACES: dict[int, tuple[ast.Node, dict[str, list[_Place]]]] = {}
-_NODES: dict[int, tuple[ast.Node, tuple[ast.Node, ...]]] = {}
-_CHILDREN: dict[int, tuple[ast.Node, tuple[ast.Node, ...]]] = {}
 _LIMIT = 100_000
 
 
+@by_identity(_LIMIT)
 def _nodes(rule: ast.Node) -> tuple[ast.Node, ...]:
     """``iter_nodes(rule)``, memoised by the rule's identity (the analysis asks for every result)."""
-    entry = _NODES.get(id(rule))
-    if entry is None or entry[0] is not rule:
-        if len(_NODES) > _LIMIT:
-            _NODES.clear()
-        entry = _NODES[id(rule)] = (rule, tuple(iter_nodes(rule)))
-    return entry[1]
+    return tuple(iter_nodes(rule))
 
 
+@by_identity(_LIMIT)
 def _children(node: ast.Node) -> tuple[ast.Node, ...]:
     """``children_of(node)``, memoised by the node's identity."""
-    entry = _CHILDREN.get(id(node))
-    if entry is None or entry[0] is not node:
-        if len(_CHILDREN) > _LIMIT:
-            _CHILDREN.clear()
-        entry = _CHILDREN[id(node)] = (node, tuple(children_of(node)))
-    return entry[1]
+    return tuple(children_of(node))
 
 
+@by_identity(_LIMIT)
 def _places(rule: ast.Node) -> dict[str, list[_Place]]:
     """Every node's places in the tree (memoised by the rule's identity)."""
-    entry = _PLACES.get(id(rule))
-    if entry is not None and entry[0] is rule:
-        return entry[1]
     places: dict[str, list[_Place]] = {}
     for node in _nodes(rule):
         if isinstance(node, ast.Points):
@@ -109,7 +97,6 @@ def _places(rule: ast.Node) -> dict[str, list[_Place]]:
         else:
             for i, child in enumerate(_children(node)):
                 places.setdefault(child.id, []).append(_Place(node, i))
-    _PLACES[id(rule)] = (rule, places)
     return places
 
 
@@ -214,18 +201,15 @@ def _value_down(node: ast.Node, forced_id: str, forced: Truth, outcomes: Mapping
     raise _CannotTellError
 
 
-_DOMAIN_IDS: dict[int, tuple[ast.Domain, frozenset[str]]] = {}
-
-
 def _touches(domain: ast.Domain, forced_id: str) -> bool:
-    """Whether the node lies under one of the domain's options (their ids memoised by the domain's identity)."""
-    entry = _DOMAIN_IDS.get(id(domain))
-    if entry is None or entry[0] is not domain:
-        if len(_DOMAIN_IDS) > _LIMIT:
-            _DOMAIN_IDS.clear()
-        ids = frozenset().union(*(subtree_ids(o.when) for o in domain.options))
-        entry = _DOMAIN_IDS[id(domain)] = (domain, ids)
-    return forced_id in entry[1]
+    """Whether the node lies under one of the domain's options."""
+    return forced_id in _domain_ids(domain)
+
+
+@by_identity(_LIMIT)
+def _domain_ids(domain: ast.Domain) -> frozenset[str]:
+    """Ids of every node under the domain's options (memoised by the domain's identity)."""
+    return frozenset().union(*(subtree_ids(o.when) for o in domain.options))
 
 
 def _cached(outcomes: Mapping[str, Outcome], node: ast.Node) -> Truth | None:

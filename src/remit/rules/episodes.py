@@ -25,6 +25,7 @@ from remit.rules.context import Child, Context, Run, window_bounds
 from remit.rules.coverage import life_start
 from remit.rules.evidence import episode_evidence
 from remit.rules.findings import attribute_test
+from remit.rules.identity import by_identity
 from remit.rules.results import Evidence, Outcome
 
 __all__ = ["COMPILERS"]
@@ -32,16 +33,11 @@ __all__ = ["COMPILERS"]
 _ONE_DAY = timedelta(days=1)
 
 
-_DURATIONS: dict[int, tuple[Episode, tuple[float, float]]] = {}
-
-
+@by_identity(200_000)
 def _duration_hours(episode: Episode) -> tuple[float, float]:
     """The closed interval of the episode's duration in hours, memoised by the
     episode's identity (as evidence is, :mod:`remit.rules.evidence`): every
     timed count of every definition asks for it."""
-    entry = _DURATIONS.get(id(episode))
-    if entry is not None and entry[0] is episode:
-        return entry[1]
     hours = episode.duration_hours
     span: tuple[float, float]
     if hours is not None:
@@ -52,9 +48,6 @@ def _duration_hours(episode: Episode) -> tuple[float, float]:
         span = max(days - 1, 0) * 24.0, days * 24.0
     else:
         span = 0, math.inf
-    if len(_DURATIONS) > 200_000:
-        _DURATIONS.clear()
-    _DURATIONS[id(episode)] = (episode, span)
     return span
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import deque
 
 from remit.rules import ast
+from remit.rules.identity import by_identity
 
 __all__ = ["children_of", "iter_nodes", "subtree_ids"]
 
@@ -48,15 +49,8 @@ def children_of(node: ast.Node) -> list[ast.Node]:
     return []
 
 
-_SUBTREES: dict[int, tuple[ast.Node, frozenset[str]]] = {}
-
-
+@by_identity(100_000)
 def subtree_ids(node: ast.Node) -> frozenset[str]:
-    """Ids of every node under ``node`` (itself included), memoised by object
-    identity (the node is kept in the memo, so its id cannot be reused while the
-    entry exists)."""
-    entry = _SUBTREES.get(id(node))
-    if entry is None or entry[0] is not node:
-        entry = (node, frozenset(n.id for n in iter_nodes(node)))
-        _SUBTREES[id(node)] = entry
-    return entry[1]
+    """Ids of every node under ``node`` (itself included), memoised by the
+    node's identity (:mod:`remit.rules.identity`)."""
+    return frozenset(n.id for n in iter_nodes(node))
