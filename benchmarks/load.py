@@ -194,22 +194,28 @@ def read_page(worker: Worker) -> list[tuple[str, float, int]]:
     return timed
 
 
+def encounter_body(version: int, day: date, ferritin: int, platelets: int, crp: int) -> dict[str, object]:
+    """The encounter both benchmarks post: an unscheduled visit with three labs."""
+    return {
+        "version": version,
+        "date": day.isoformat(),
+        "kind": "unscheduled",
+        "labs": [
+            {"analyte": "ferritin", "value": str(ferritin), "unit": "ng/mL"},
+            {"analyte": "platelets", "value": str(platelets), "unit": "10*9/L"},
+            {"analyte": "crp", "value": str(crp), "unit": "mg/L"},
+        ],
+    }
+
+
 def write_encounter(worker: Worker) -> list[tuple[str, float, int]]:
     patient = worker.rng.choice(worker.patients)
     version = worker.versions.get(patient)
     if version is None:
         version = int(worker.client.get(f"/api/v1/patients/{patient}/version").json()["version"])
     worker.day += timedelta(days=1)
-    body = {
-        "version": version,
-        "date": worker.day.isoformat(),
-        "kind": "unscheduled",
-        "labs": [
-            {"analyte": "ferritin", "value": str(worker.rng.randint(50, 3000)), "unit": "ng/mL"},
-            {"analyte": "platelets", "value": str(worker.rng.randint(80, 450)), "unit": "10*9/L"},
-            {"analyte": "crp", "value": str(worker.rng.randint(1, 150)), "unit": "mg/L"},
-        ],
-    }
+    rng = worker.rng
+    body = encounter_body(version, worker.day, rng.randint(50, 3000), rng.randint(80, 450), rng.randint(1, 150))
     started = time.perf_counter()
     answer = worker.client.post(
         f"/api/v1/patients/{patient}/encounters", json=body, headers={"X-CSRF-Token": worker.csrf}

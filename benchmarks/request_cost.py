@@ -37,7 +37,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 from fastapi.testclient import TestClient
-from load import database, fill_demo, load_average
+from load import database, encounter_body, fill_demo, load_average
 
 from remit.config import Settings
 from remit.persistence.accounts import AccountRepository
@@ -94,16 +94,7 @@ class Bench:
         if version is None:
             version = int(self.client.get(f"/api/v1/patients/{patient}/version").json()["version"])
         self.day += timedelta(days=1)
-        body = {
-            "version": version,
-            "date": self.day.isoformat(),
-            "kind": "unscheduled",
-            "labs": [
-                {"analyte": "ferritin", "value": str(100 + self.turn % 900), "unit": "ng/mL"},
-                {"analyte": "platelets", "value": "250", "unit": "10*9/L"},
-                {"analyte": "crp", "value": "12", "unit": "mg/L"},
-            ],
-        }
+        body = encounter_body(version, self.day, 100 + self.turn % 900, 250, 12)
         answer = self.client.post(
             f"/api/v1/patients/{patient}/encounters", json=body, headers={"X-CSRF-Token": self.csrf}
         )
