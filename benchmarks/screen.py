@@ -178,9 +178,16 @@ def part_hand(directory: Path) -> dict[str, Any]:
 
     began = time.perf_counter()
     con = _lookups(duckdb)
-    thresholds = {n.id: (n.op.value, n.threshold) for n in _compares(INSTRUMENTS["mas_2016"].rule)}
+    from remit.rules import ast
+
+    rule = INSTRUMENTS["mas_2016"].rule
+    compares = {n.id: n for n in _compares(rule)}
+    thresholds = {k: (n.op.value, n.threshold) for k, n in compares.items()}
+    # the look-back windows as the definition sets them (not typed here)
+    days = compares["ferritin"].value.window.days_before
+    assert all(compares[a].value.window.days_before == days for a in LABS), "one window for every lab"
+    fever_days = next(n.window.days_before for n in rule.items if isinstance(n, ast.HasFinding))
     m, o, c = (directory / f"{t}.parquet" for t in ("measurement", "observation", "condition_occurrence"))
-    days = 3
     latest = "\n".join(
         f"ASOF LEFT JOIN (SELECT person_id p, day d, value v FROM day_latest WHERE analyte = '{a}') {a} "
         f"ON {a}.p = s.person_id AND {a}.d <= s.day"
@@ -210,7 +217,7 @@ def part_hand(directory: Path) -> dict[str, Any]:
       sjia AS (SELECT DISTINCT person_id FROM read_parquet('{c}') WHERE condition_source_value = 'sjia'),
       v AS (SELECT s.person_id, s.day, {values} FROM spine s {latest}),
       x AS (
-        SELECT v.*, f.day >= v.day - {days} AS febrile, j.person_id IS NOT NULL AS sjia,
+        SELECT v.*, f.day >= v.day - {fever_days} AS febrile, j.person_id IS NOT NULL AS sjia,
                {items["ferritin"]} AS ferritin, {met} AS k_met, {unknown} AS k_unknown
         FROM v ASOF LEFT JOIN fever f ON f.person_id = v.person_id AND f.day <= v.day
         LEFT JOIN sjia j ON j.person_id = v.person_id
