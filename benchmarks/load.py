@@ -124,8 +124,8 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(url: str, workers: int = 1) -> Iterator[str]:
-    """``remit serve --workers N`` on a free loopback port; killed on the way out."""
+def server(url: str, workers: int = 1) -> Iterator[tuple[str, int]]:
+    """``remit serve --workers N`` on a free loopback port: its address and process id; killed on the way out."""
     port = free_port()
     env = dict(os.environ, REMIT_SECRET_KEY=secrets.token_hex(32), REMIT_DATABASE_URL=url)
     process = subprocess.Popen(
@@ -148,7 +148,7 @@ def server(url: str, workers: int = 1) -> Iterator[str]:
             if time.monotonic() > deadline:
                 raise SystemExit("remit serve did not answer within two minutes")
             time.sleep(0.2)
-        yield base
+        yield base, process.pid
     finally:
         process.terminate()
         try:
@@ -231,6 +231,76 @@ def write_encounter(worker: Worker) -> list[tuple[str, float, int]]:
     return [("write", elapsed, answer.status_code)]
 
 
+# ----- where the CPU goes ------------------------------------------------------------------
+
+TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _proc_cpu(pid: int) -> float:
+    """CPU seconds (user + system) a live process and its ended, waited-for children have used so
+    far (a PostgreSQL connection that closed is counted in the postmaster); 0 when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return 0.0
+    return sum(int(x) for x in fields[11:15]) / TICKS  # utime, stime, cutime, cstime (fields 14-17)
+
+
+def _processes() -> dict[int, tuple[str, int]]:
+    """Every process's command name and parent, from /proc (empty where there is none)."""
+    found: dict[int, tuple[str, int]] = {}
+    for entry in Path("/proc").iterdir() if Path("/proc/self/stat").exists() else ():
+        if entry.name.isdigit():
+            try:
+                head, _, rest = (entry / "stat").read_text().rpartition(")")
+            except OSError:
+                continue
+            found[int(entry.name)] = (head.partition("(")[2], int(rest.split()[1]))
+    return found
+
+
+@dataclass(frozen=True)
+class CpuSplit:
+    """CPU seconds used so far by the server processes, PostgreSQL's processes and this load generator.
+
+    Throughput on a machine with few cores is bounded by what one request costs all of them
+    together: with C cores and T CPU seconds per request, no setting serves more than C / T
+    requests per second. Measured from /proc (Linux); PostgreSQL's processes are counted only when
+    the database runs on this machine (it does here, so another job's PostgreSQL work is counted
+    too), and a process that ends is counted in its parent once the parent has waited for it."""
+
+    server: float
+    postgres: float
+    client: float
+
+    @classmethod
+    def now(cls, server_pid: int) -> CpuSplit:
+        processes = _processes()
+        tree, grown = {server_pid}, True
+        while grown:
+            children = {pid for pid, (_, parent) in processes.items() if parent in tree} - tree
+            tree |= children
+            grown = bool(children)
+        postgres = [pid for pid, (name, _) in processes.items() if name.startswith("postgres")]
+        client = os.times()
+        return cls(
+            server=sum(_proc_cpu(pid) for pid in tree),
+            postgres=sum(_proc_cpu(pid) for pid in postgres),
+            client=client.user + client.system,
+        )
+
+    def per_request(self, later: CpuSplit, requests: int) -> str:
+        """'server + postgres + client = total' in CPU ms per request between this reading and ``later``."""
+        if not requests:
+            return "-"
+        parts = [
+            (later.server - self.server) * 1000 / requests,
+            (later.postgres - self.postgres) * 1000 / requests,
+            (later.client - self.client) * 1000 / requests,
+        ]
+        return " + ".join(f"{x:.1f}" for x in parts) + f" = {sum(parts):.1f}"
+
+
 @dataclass
 class Result:
     backend: str
@@ -240,6 +310,7 @@ class Result:
     seconds: float
     latencies: list[float]
     errors: Counter[int]
+    cpu: str = "-"
 
     @property
     def error_text(self) -> str:
@@ -251,12 +322,12 @@ class Result:
     def row(self) -> str:
         ms = sorted(x * 1000 for x in self.latencies)
         if not ms:
-            return f"| {self.backend} | {self.label} | {self.users} | 0 | - | - | - | - | {self.error_text} |"
+            return f"| {self.backend} | {self.label} | {self.users} | 0 | - | - | - | - | {self.error_text} | - |"
         q = statistics.quantiles(ms, n=100, method="inclusive") if len(ms) > 1 else [ms[0]] * 99
         rate = len(ms) / self.seconds
         return (
             f"| {self.backend} | {self.label} | {self.users} | {len(ms)} | {rate:.1f} | "
-            f"{q[49]:.0f} | {q[94]:.0f} | {q[98]:.0f} | {self.error_text} |"
+            f"{q[49]:.0f} | {q[94]:.0f} | {q[98]:.0f} | {self.error_text} | {self.cpu} |"
         )
 
 
@@ -266,8 +337,10 @@ def run_level(
     step: Callable[[Worker], list[tuple[str, float, int]]],
     workers: list[Worker],
     seconds: float,
+    server_pid: int,
 ) -> list[Result]:
-    """Every worker repeats ``step`` until ``seconds`` have passed; latencies per label."""
+    """Every worker repeats ``step`` until ``seconds`` have passed; latencies per label, and the CPU
+    every request of the level cost the server, PostgreSQL and this client."""
     stop = time.monotonic() + seconds
     lock = threading.Lock()
     timings: dict[str, list[float]] = {}
@@ -282,23 +355,28 @@ def run_level(
                     else:
                         timings.setdefault(label, []).append(elapsed)
 
+    cpu_before = CpuSplit.now(server_pid)
     started = time.monotonic()
     with ThreadPoolExecutor(max_workers=len(workers)) as pool:
         list(pool.map(loop, workers))
     took = time.monotonic() - started
+    requests = sum(len(t) for t in timings.values()) + sum(sum(e.values()) for e in errors.values())
+    cpu = cpu_before.per_request(CpuSplit.now(server_pid), requests)
     labels = sorted(set(timings) | set(errors))
     return [
-        Result(backend, workload, label, len(workers), took, timings.get(label, []), errors.get(label, Counter()))
+        Result(backend, workload, label, len(workers), took, timings.get(label, []), errors.get(label, Counter()), cpu)
         for label in labels
     ]
 
 
-def run_backend(backend: str, levels: list[int], seconds: float, seed: int, processes: int) -> list[Result]:
+def run_backend(
+    backend: str, levels: list[int], seconds: float, seed: int, processes: int, workloads: list[str]
+) -> list[Result]:
     results: list[Result] = []
     with database(backend) as url:
         print(f"[{backend}] building the demo registry ...", file=sys.stderr)
         patients = fill_demo(url)
-        with server(url, processes) as base:
+        with server(url, processes) as (base, pid):
             sessions = [signed_in(base) for _ in range(max(levels))]
             # Warm-up, so every figure and page cache is filled, like a running server: one pass over
             # every patient per signed-in client. A client keeps its connection, and a connection
@@ -309,18 +387,18 @@ def run_backend(backend: str, levels: list[int], seconds: float, seed: int, proc
                 for patient in patients:
                     client.get(f"/patients/{patient}")
                     client.get(f"/patients/{patient}/figure.png")
-            for users in levels:
+            for users in levels if "page" in workloads else ():
                 workers = [Worker(c, t, random.Random(seed + i), patients) for i, (c, t) in enumerate(sessions[:users])]
                 print(f"[{backend}] page reads, {users} users ...", file=sys.stderr)
-                results += run_level(backend, "read", read_page, workers, seconds)
-            for users in levels:
+                results += run_level(backend, "read", read_page, workers, seconds, pid)
+            for users in levels if "write" in workloads else ():
                 shares = [patients[i::users] for i in range(users)]  # disjoint: no two clients edit one patient
                 workers = [
                     Worker(c, t, random.Random(seed + i), shares[i], day=date(2026, 1, 1) + timedelta(days=400 * users))
                     for i, (c, t) in enumerate(sessions[:users])
                 ]
                 print(f"[{backend}] encounter writes, {users} users ...", file=sys.stderr)
-                results += run_level(backend, "write", write_encounter, workers, seconds)
+                results += run_level(backend, "write", write_encounter, workers, seconds, pid)
             for client, _ in sessions:
                 client.close()
     return results
@@ -339,6 +417,7 @@ def main() -> None:
     parser.add_argument("--levels", nargs="+", type=int, default=[1, 5, 10, 20])
     parser.add_argument("--seconds", type=float, default=10.0, help="measured time per level and workload")
     parser.add_argument("--seed", type=int, default=9)
+    parser.add_argument("--only", nargs="+", choices=["page", "write"], default=["page", "write"], help="workloads")
     # Two server processes on this 2-core machine: one process uses at most one core (the GIL), and
     # with two the 20-user levels gave 2-3 times the page views and writes of one (docs/reliability.md,
     # "Load"), although the load generator and PostgreSQL share the same cores.
@@ -353,10 +432,13 @@ def main() -> None:
         f"(shared with other jobs). `remit serve --workers {args.workers}`; client threads and server on the "
         "same machine (loopback).\n"
     )
-    print("| backend | request | users | requests | per second | p50 ms | p95 ms | p99 ms | errors |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|", flush=True)
+    print(
+        "| backend | request | users | requests | per second | p50 ms | p95 ms | p99 ms | errors "
+        "| CPU ms per request: server + PostgreSQL + client |"
+    )
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|", flush=True)
     for backend in args.backends:  # each backend's rows as soon as it is done
-        for result in run_backend(backend, args.levels, args.seconds, args.seed, args.workers):
+        for result in run_backend(backend, args.levels, args.seconds, args.seed, args.workers, args.only):
             print(result.row(), flush=True)
     print(f"\nLoad average after: {load_average()}; finished {datetime.now(UTC):%H:%M} UTC.")
 

@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
+from sqlalchemy.orm import Session
 
 from remit.errors import StorageError
+from remit.persistence.audit import AuditEntry, AuditTrail
 from remit.persistence.engine import create_engine
 from remit.persistence.schema import check_schema, downgrade, head_revision, migrate
 from remit.persistence.tables import Base
 from tests.conftest import BACKENDS
 from tests.databases import postgres_database
+
+AT = datetime(2026, 1, 2, tzinfo=UTC)
 
 
 @pytest.fixture(params=BACKENDS)
@@ -105,3 +110,42 @@ def test_migrate_creates_the_directory_of_a_new_sqlite_file(tmp_path: Path) -> N
 def test_bad_database_urls_are_explained(url: str, message: str) -> None:
     with pytest.raises(StorageError, match=message):
         create_engine(url)
+
+
+def test_audit_rows_before_0003_read_as_whole_states_and_a_downgrade_keeps_difference_rows(
+    blank_database_url: str,
+) -> None:
+    """Revision 0003 adds ``audit_log.form``: the rows already there become ``state`` (whole records,
+    unchanged), and going back is refused while difference rows exist (0002 would misread them)."""
+    migrate(blank_database_url, "0002_web_accounts")
+    engine = create_engine(blank_database_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO audit_log (at, actor, action, entity, entity_id, before, after) "
+                    "VALUES ('2026-01-01 00:00:00', 'ana', 'create', 'patient', 'p1', NULL, :after)"
+                ),
+                {"after": '{"patient": {"id": "p1"}}'},
+            )
+        migrate(blank_database_url)
+        with Session(engine) as session, session.begin():
+            trail = AuditTrail(session)
+            assert [(e.action, e.after) for e in trail.entries()] == [("create", {"patient": {"id": "p1"}})]
+            trail.append_difference(
+                AuditEntry(AT, "ben", "replace", "patient", "p1", {}, {"diary": [{"date": "2026-01-02"}]})
+            )
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT form FROM audit_log ORDER BY id")).scalars().all() == [
+                "state",
+                "difference",
+            ]
+        with pytest.raises(RuntimeError, match="holds 1 difference rows"):
+            downgrade(blank_database_url, "0002_web_accounts")
+        with Session(engine) as session:
+            assert AuditTrail(session).entries()[-1].after == {
+                "patient": {"id": "p1"},
+                "diary": [{"date": "2026-01-02"}],
+            }
+    finally:
+        engine.dispose()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from remit.config import Settings
 from remit.core.measurements import measure
 from remit.core.record import Encounter
 from remit.errors import ConflictError, NotFoundError, RecordError, StorageError
+from remit.persistence.audit import AuditEntry, AuditTrail
 from remit.persistence.tables import AuditRow, SiteRow
 from remit.services import (
     delete_patient,
@@ -75,6 +77,21 @@ def test_replace_with_the_current_version_stores_and_audits_before_and_after(db_
     assert replaced.before == dump(original)
     assert replaced.after == dump(edited)
     assert created.after == replaced.before
+    # ... while the row itself holds only what the edit changed: the observations it removed
+    with db_session.begin():
+        rows = db_session.execute(select(AuditRow.form, AuditRow.before, AuditRow.after).order_by(AuditRow.id)).all()
+    assert [r.form for r in rows] == ["state", "difference"]
+    assert rows[1].before == {"observations": dump(original)["observations"][3:]}
+    assert rows[1].after == {}
+
+
+def test_a_history_that_starts_with_a_difference_is_refused(db_session: Session) -> None:
+    with db_session.begin():
+        AuditTrail(db_session).append_difference(
+            AuditEntry(datetime.now(UTC), "ana", "replace", "patient", "p9", {}, {"diary": []})
+        )
+    with pytest.raises(StorageError, match="no earlier row holds the state"):
+        patient_history(db_session, "p9")
 
 
 def test_a_stale_edit_is_a_conflict_and_changes_nothing(db_session: Session) -> None:

@@ -12,7 +12,7 @@ left out so the file stays readable.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -43,18 +43,9 @@ def dump(record: PatientRecord) -> dict[str, Any]:
     return _compact(
         {
             "format": FORMAT,
-            "patient": _patient(record.patient),
-            "follow_up": (
-                {"start": _iso(record.follow_up[0]), "end": _iso(record.follow_up[1])} if record.follow_up else None
-            ),
-            "diagnoses": [_diagnosis(d) for d in record.diagnoses],
-            "encounters": [_encounter(e) for e in record.encounters],
-            "observations": [_observation(o) for o in record.observations],
-            "findings": [_finding(f) for f in record.findings],
-            "medications": [_medication(m) for m in record.medications],
-            "episodes": [_episode(e) for e in record.episodes],
-            "adverse_events": [_adverse_event(a) for a in record.adverse_events],
-            "diary": [_diary_day(d) for d in record.diary],
+            "patient": write_patient(record.patient),
+            "follow_up": write_follow_up(record),
+            **{section: [item(x) for x in getattr(record, section)] for section, item in SECTION_WRITERS.items()},
         }
     )
 
@@ -65,7 +56,15 @@ def write(record: PatientRecord, path: str | os.PathLike[str]) -> None:
     file.write_text(encode(dump(record), syntax_of(file)), encoding="utf-8")
 
 
-def _patient(patient: Patient) -> dict[str, Any]:
+def write_follow_up(record: PatientRecord) -> dict[str, Any] | None:
+    """The ``follow_up`` part of the case file (None when the record has none)."""
+    if record.follow_up is None:
+        return None
+    return {"start": _iso(record.follow_up[0]), "end": _iso(record.follow_up[1])}
+
+
+def write_patient(patient: Patient) -> dict[str, Any]:
+    """The ``patient`` part of the case file (genotypes included)."""
     return _compact(
         {
             "id": patient.id,
@@ -213,6 +212,20 @@ def _adverse_event(event: AdverseEvent) -> dict[str, Any]:
 
 def _diary_day(day: DiaryDay) -> dict[str, Any]:
     return _compact({"date": _iso(day.date), **dict(day.items), "pain_relief": day.pain_relief})
+
+
+# The item sections of a case file in file order, each with the function that writes one item
+# (:mod:`remit.casefiles.differences` writes only the items an edit touched).
+SECTION_WRITERS: dict[str, Callable[[Any], dict[str, Any]]] = {
+    "diagnoses": _diagnosis,
+    "encounters": _encounter,
+    "observations": _observation,
+    "findings": _finding,
+    "medications": _medication,
+    "episodes": _episode,
+    "adverse_events": _adverse_event,
+    "diary": _diary_day,
+}
 
 
 def _quantity(measurement: Measurement | None) -> dict[str, Any] | None:

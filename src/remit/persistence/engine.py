@@ -9,7 +9,6 @@ and ``synchronous=FULL`` (a commit is on disk before it is acknowledged).
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -22,22 +21,6 @@ from sqlalchemy.orm import Session
 from remit.errors import StorageError
 
 SQLITE_BUSY_SECONDS = 30.0
-
-
-class JsonText(str):
-    """A value for a JSON column that is serialised already (``json.dumps`` of it): stored as it is.
-
-    The audit row's snapshots are whole case files, and one record's snapshot is often written
-    twice (the after of one edit is the before of the next): the text is made once and kept
-    (:mod:`remit.services.auditing`) instead of being encoded again by the driver."""
-
-    __slots__ = ()
-
-
-def serialise_json(value: Any) -> str:
-    """The engines' JSON serialiser: ``json.dumps`` (SQLAlchemy's default, so stored text is the
-    same as before), except for :class:`JsonText`, which is serialised already."""
-    return value if isinstance(value, JsonText) else json.dumps(value)
 
 
 def create_engine(url: str) -> Engine:
@@ -54,12 +37,10 @@ def create_engine(url: str) -> Engine:
         # A writer waits up to SQLITE_BUSY_SECONDS for another's write lock (sqlite3's default
         # is 5 s): under many concurrent web writers the queue outlasted 5 s and the last in
         # line was refused with "database is locked" (docs/reliability.md, "Load").
-        engine = sqlalchemy_create_engine(
-            parsed, connect_args={"timeout": SQLITE_BUSY_SECONDS}, json_serializer=serialise_json
-        )
+        engine = sqlalchemy_create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_SECONDS})
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
-        engine = sqlalchemy_create_engine(parsed, json_serializer=serialise_json)
+        engine = sqlalchemy_create_engine(parsed)
     return engine
 
 

@@ -413,9 +413,12 @@ class DiaryAnswerRow(Base):
 class AuditRow(Base):
     """Append-only history of every change made through the services.
 
-    ``before``/``after`` hold the whole record in case-file form (NULL before a
-    creation and after a deletion), so any past state can be re-imported. The
-    initial migration adds triggers that refuse UPDATE and DELETE on this table.
+    ``form`` says what ``before``/``after`` hold: ``state``, the whole record in
+    case-file form (NULL before a creation and after a deletion), or ``difference``,
+    only the parts of a patient record an edit changed
+    (:mod:`remit.casefiles.differences`); :class:`~remit.persistence.audit.AuditTrail`
+    reads both as whole records, so any past state can be re-imported. The initial
+    migration adds triggers that refuse UPDATE and DELETE on this table.
     """
 
     __tablename__ = "audit_log"
@@ -430,3 +433,4 @@ class AuditRow(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     before: Mapped[dict[str, Any] | None]
     after: Mapped[dict[str, Any] | None]
+    form: Mapped[str] = mapped_column(String, server_default="state")

@@ -2,14 +2,14 @@
 
 The snapshot of a record is its case-file form (:func:`remit.casefiles.dump`):
 readable in the database, and importable again, so any past state of a
-patient can be restored from the log.
+patient can be restored from the log. A creation or deletion stores the whole
+record; an edit stores only what it changed (:func:`record_edit`), which the
+trail reads back as whole records: an encounter saved into a long record then
+costs what the encounter costs, not what the record does.
 """
 
 from __future__ import annotations
 
-import json
-import threading
-from collections import OrderedDict
 from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 from remit import casefiles
 from remit.core.record import PatientRecord
 from remit.persistence.audit import AuditEntry, AuditTrail, Snapshot
-from remit.persistence.engine import JsonText
 
 PATIENT = "patient"
 
@@ -27,59 +26,9 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-_KEPT = 64
-
-
-class _Kept:
-    """A record's snapshot and, once it has been stored, its JSON text."""
-
-    __slots__ = ("record", "snapshot", "text")
-
-    def __init__(self, record: PatientRecord, snapshot: Snapshot) -> None:
-        self.record = record
-        self.snapshot = snapshot
-        self.text: JsonText | None = None
-
-
-_snapshots: OrderedDict[int, _Kept] = OrderedDict()
-_snapshots_lock = threading.Lock()
-
-
-def _kept(record: PatientRecord) -> _Kept:
-    with _snapshots_lock:
-        kept = _snapshots.get(id(record))
-        if kept is not None and kept.record is record:
-            _snapshots.move_to_end(id(record))
-            return kept
-    made = _Kept(record, casefiles.dump(record))
-    with _snapshots_lock:
-        _snapshots[id(record)] = made
-        while len(_snapshots) > _KEPT:
-            _snapshots.popitem(last=False)
-    return made
-
-
 def snapshot(record: PatientRecord | None) -> Snapshot | None:
-    """The record's case-file form, for the audit log (treat it as read-only).
-
-    The same record object is often snapshotted twice: as the ``after`` of one edit and
-    the ``before`` of the next (a server keeps the record it stored). The last few
-    snapshots are kept by record identity (the record is held with it, so its id cannot
-    be reused), which halves the cost of a repeated edit's audit row.
-    """
-    return None if record is None else _kept(record).snapshot
-
-
-def snapshot_text(record: PatientRecord | None) -> JsonText | None:
-    """:func:`snapshot` as the JSON text the audit row stores (``json.dumps``, as the driver
-    would encode it), kept with the snapshot: a record stored as one edit's after is encoded
-    once, not again as the next edit's before."""
-    if record is None:
-        return None
-    kept = _kept(record)
-    if kept.text is None:
-        kept.text = JsonText(json.dumps(kept.snapshot))
-    return kept.text
+    """The record's case-file form, for the audit log."""
+    return None if record is None else casefiles.dump(record)
 
 
 def record_change(
@@ -94,6 +43,20 @@ def record_change(
     reason: str | None = None,
 ) -> None:
     AuditTrail(session).append(
-        AuditEntry(at, actor, action, PATIENT, patient_id, snapshot(before), snapshot(after), reason),
-        serialised=(snapshot_text(before), snapshot_text(after)),
+        AuditEntry(at, actor, action, PATIENT, patient_id, snapshot(before), snapshot(after), reason)
     )
+
+
+def record_edit(
+    session: Session,
+    *,
+    at: datetime,
+    actor: str,
+    patient_id: str,
+    change: tuple[Snapshot, Snapshot],
+    reason: str | None = None,
+) -> None:
+    """Log a replace as the difference it made (``change``: :func:`remit.casefiles.differences.difference`
+    of the record as stored before and as stored now); the trail reads it back as whole records."""
+    was, now_ = change
+    AuditTrail(session).append_difference(AuditEntry(at, actor, "replace", PATIENT, patient_id, was, now_, reason))

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from remit.casefiles import differences
 from remit.core.record import PatientRecord
 from remit.persistence.repositories import PatientRepository
-from remit.services.auditing import now, record_change, snapshot_text
+from remit.services.auditing import now, record_change, record_edit
 
 
 def replace_record(
@@ -31,27 +32,23 @@ def store_change(
     before: PatientRecord | None = None,
 ) -> int:
     """:func:`replace_record` for a caller that already holds the record stored at
-    ``expected_version`` (``before``): it is not read again, the audit row's before is
-    built from it, and only what differs is written."""
+    ``expected_version`` (``before``): it is not read again, and only what differs is
+    written, to the record's tables and to the audit log (:func:`record_edit`)."""
     patient_id = record.patient.id
-    if before is not None:
-        # The audit snapshots and their JSON text are made now, before the row is claimed, so the
-        # write lock is held for the writes alone (record_change finds them again: they are kept).
-        snapshot_text(before)
-        snapshot_text(record)
+    # The audit row's difference is made now, before the row is claimed, so the write lock is held
+    # for the writes alone; a caller without ``before`` gets it read under the lock.
+    change = differences.difference(before, record) if before is not None else None
     at = now()
     with session.begin():
         version, before = PatientRepository(session).replace(
             record, at=at, expected_version=expected_version, before=before
         )
-        record_change(
+        record_edit(
             session,
             at=at,
             actor=actor,
-            action="replace",
             patient_id=patient_id,
-            before=before,
-            after=record,
+            change=change or differences.difference(before, record),
             reason=reason,
         )
     return version

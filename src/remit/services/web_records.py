@@ -14,7 +14,7 @@ The small pure helpers at the end (:func:`with_item`, :func:`without_item`,
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Container, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -262,9 +262,18 @@ def find_item(record: PatientRecord, section: str, item_id: str) -> Any:
     raise NotFoundError(f"no {section} item {item_id!r} in patient {record.patient.id}")
 
 
+def item_ids(record: PatientRecord) -> Iterator[str]:
+    """The ids of every item of the record (diary days have dates, not ids)."""
+    return (x.id for section in SECTIONS for x in getattr(record, section))
+
+
 def next_id(record: PatientRecord, prefix: str, taken: Iterable[str] = ()) -> str:
-    """``prefix`` + the smallest number not yet used as an id in the record."""
-    used = {x.id for section in SECTIONS for x in getattr(record, section)} | set(taken)
+    """``prefix`` + the smallest number not yet used as an id in the record (or in ``taken``)."""
+    return free_id(prefix, {*item_ids(record), *taken})
+
+
+def free_id(prefix: str, used: Container[str]) -> str:
+    """``prefix`` + the smallest number not in ``used`` (a caller making several ids keeps one set)."""
     n = 1
     while f"{prefix}{n}" in used:
         n += 1

@@ -236,7 +236,8 @@ def add_encounter(
 
     def change(record: PatientRecord) -> PatientRecord:
         changed = form.apply(record, values, None)
-        made["id"] = next(e.id for e in changed.encounters if e.id not in {x.id for x in record.encounters})
+        known = {x.id for x in record.encounters}
+        made["id"] = next(e.id for e in changed.encounters if e.id not in known)
         return changed
 
     version = change_record(
