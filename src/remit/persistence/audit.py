@@ -87,18 +87,24 @@ class AuditTrail:
 
     def _insert(self, entry: AuditEntry, form: str) -> None:
         self._session.execute(
-            insert(cast(Table, AuditRow.__table__)).values(
-                at=entry.at,
-                actor=entry.actor,
-                action=entry.action,
-                entity=entry.entity,
-                entity_id=entry.entity_id,
-                reason=entry.reason,
-                before=entry.before,
-                after=entry.after,
-                form=form,
-            )
+            _INSERT,
+            {
+                "at": entry.at,
+                "actor": entry.actor,
+                "action": entry.action,
+                "entity": entry.entity,
+                "entity_id": entry.entity_id,
+                "reason": entry.reason,
+                "before": entry.before,
+                "after": entry.after,
+                "form": form,
+            },
         )
+
+
+# One Core INSERT for every audit row (not the ORM's unit of work or bulk insert), built once so its
+# cache key is computed once.
+_INSERT = insert(cast(Table, AuditRow.__table__))
 
 
 def utc(moment: datetime) -> datetime:

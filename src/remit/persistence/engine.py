@@ -23,8 +23,13 @@ from remit.errors import StorageError
 SQLITE_BUSY_SECONDS = 30.0
 
 
-def create_engine(url: str) -> Engine:
-    """An engine for ``url`` (``sqlite:///file`` or ``postgresql+psycopg://...``)."""
+def create_engine(url: str, *, pool: tuple[int, int] | None = None) -> Engine:
+    """An engine for ``url`` (``sqlite:///file`` or ``postgresql+psycopg://...``).
+
+    ``pool`` is the connection pool's (size, overflow) when the default (5, 10) does not fit: a
+    connection returned while the pool holds ``size`` idle ones is closed, so a server answering
+    more requests at once than ``size`` opens and closes a connection per request (see
+    :mod:`remit.services.web_database`)."""
     try:
         parsed = make_url(url)
     except Exception as exc:  # ArgumentError and ValueError, depending on what is wrong
@@ -37,11 +42,15 @@ def create_engine(url: str) -> Engine:
         # A writer waits up to SQLITE_BUSY_SECONDS for another's write lock (sqlite3's default
         # is 5 s): under many concurrent web writers the queue outlasted 5 s and the last in
         # line was refused with "database is locked" (docs/reliability.md, "Load").
-        engine = sqlalchemy_create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_SECONDS})
+        engine = sqlalchemy_create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_SECONDS}, **_pooled(pool))
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
-        engine = sqlalchemy_create_engine(parsed)
+        engine = sqlalchemy_create_engine(parsed, **_pooled(pool))
     return engine
+
+
+def _pooled(pool: tuple[int, int] | None) -> dict[str, int]:
+    return {} if pool is None else {"pool_size": pool[0], "max_overflow": pool[1]}
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Select, Table, func, select, update
+from sqlalchemy import Select, Table, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -48,6 +48,22 @@ LOAD_ALL = (
     selectinload(PatientRow.episodes).selectinload(EpisodeRow.attributes),
     selectinload(PatientRow.adverse_events).selectinload(AdverseEventRow.serious_criteria),
     selectinload(PatientRow.diary).selectinload(DiaryDayRow.answers),
+)
+
+
+_patients = cast(Table, PatientRow.__table__)
+# The versioned UPDATE of every edit, built once with bound parameters: a Core statement on the
+# table, not the ORM entity (whose bulk-update machinery was a tenth of an encounter write), and
+# one object, so SQLAlchemy computes its cache key once instead of per edit (a third of what was left).
+_CLAIM = (
+    update(_patients)
+    .where(
+        _patients.c.pseudonym == bindparam("patient_id"),
+        _patients.c.version == bindparam("expected"),
+        _patients.c.deleted_at.is_(None),
+    )
+    .values(version=bindparam("next"), updated_at=bindparam("at"))
+    .returning(_patients.c.id)
 )
 
 
@@ -162,18 +178,8 @@ class PatientRepository:
     def _claim(self, patient_id: str, expected_version: int, at: datetime) -> int:
         """Move the patient from ``expected_version`` to the next one; its row id. Refused
         (:class:`ConflictError`) when the stored version is another, whoever changed it."""
-        # A Core UPDATE on the table, not the ORM entity: the ORM's bulk-update machinery
-        # (session synchronisation, returning rows as entities) was a tenth of an encounter write.
-        patients = cast(Table, PatientRow.__table__)
         claimed = self._session.execute(
-            update(patients)
-            .where(
-                patients.c.pseudonym == patient_id,
-                patients.c.version == expected_version,
-                patients.c.deleted_at.is_(None),
-            )
-            .values(version=expected_version + 1, updated_at=at)
-            .returning(patients.c.id)
+            _CLAIM, {"patient_id": patient_id, "expected": expected_version, "next": expected_version + 1, "at": at}
         ).scalar_one_or_none()
         if claimed is not None:
             return int(claimed)
