@@ -474,6 +474,8 @@ class PatientRecord:
         for episode in self.episodes:
             episodes_by_kind.setdefault(episode.kind, []).append(episode)
         self._index["episodes"] = {k: tuple(v) for k, v in episodes_by_kind.items()}
+        self._index["diary_dates"] = [d.date for d in self.diary]
+        self._index["visit_dates"] = sorted({e.date for e in self.encounters})
         self._index["coverage"] = self._compute_coverage()
         self._index["first_fact"] = min(self.dated_facts(), default=None)
 
@@ -570,8 +572,14 @@ class PatientRecord:
             if (end is None or e.start <= end) and (start is None or (e.end or e.start) >= start)
         )
 
+    def visit_dates(self) -> list[date]:
+        """The days with an encounter, each once, oldest first (a shared list: do not modify)."""
+        days: list[date] = self._index["visit_dates"]
+        return days
+
     def diary_between(self, start: date, end: date) -> tuple[DiaryDay, ...]:
-        return tuple(d for d in self.diary if start <= d.date <= end)
+        dates = self._index["diary_dates"]
+        return self.diary[bisect_left(dates, start) : bisect_right(dates, end)]
 
     def has_condition(self, condition: str) -> bool:
         return any(d.condition == condition and d.status is not DiagnosisStatus.REFUTED for d in self.diagnoses)

@@ -28,8 +28,11 @@ def _mul(a: float, b: float) -> float:
 
 
 def add(values: list[Interval]) -> Interval:
-    low = tidy(math.fsum(v.low for v in values)) if all(math.isfinite(v.low) for v in values) else -math.inf
-    high = tidy(math.fsum(v.high for v in values)) if all(math.isfinite(v.high) for v in values) else math.inf
+    # Lists and C-level folds rather than generators: the scores add at every evaluation.
+    lows = [v.low for v in values]
+    highs = [v.high for v in values]
+    low = tidy(math.fsum(lows)) if all(map(math.isfinite, lows)) else -math.inf
+    high = tidy(math.fsum(highs)) if all(map(math.isfinite, highs)) else math.inf
     return Interval(low, high, all(v.low_closed for v in values), all(v.high_closed for v in values))
 
 
@@ -48,6 +51,10 @@ def _corner(x: float, x_closed: bool, y: float, y_closed: bool) -> tuple[float, 
 
 
 def _times(a: Interval, b: Interval) -> Interval:
+    if a.low == a.high and b.low == b.high and a.low_closed and a.high_closed and b.low_closed and b.high_closed:
+        # Two closed points (most scores): every corner is the same attained product.
+        product = tidy(_mul(a.low, b.low))
+        return Interval(product, product)
     corners = [
         _corner(a.low, a.low_closed, b.low, b.low_closed),
         _corner(a.low, a.low_closed, b.high, b.high_closed),
@@ -89,14 +96,14 @@ def reduce_intervals(intervals: list[Interval], *, maximum: bool) -> Interval:
     upper end (closed if any tied interval can reach it). The min mirrors it.
     The screening compiler implements the same rule in SQL.
     """
+    lows = [i.low for i in intervals]
+    highs = [i.high for i in intervals]
     if maximum:
-        low = max(i.low for i in intervals)
-        high = max(i.high for i in intervals)
+        low, high = max(lows), max(highs)
         low_closed = all(i.low_closed for i in intervals if i.low == low)
         high_closed = any(i.high_closed for i in intervals if i.high == high)
     else:
-        low = min(i.low for i in intervals)
-        high = min(i.high for i in intervals)
+        low, high = min(lows), min(highs)
         low_closed = any(i.low_closed for i in intervals if i.low == low)
         high_closed = all(i.high_closed for i in intervals if i.high == high)
     return Interval(low, high, low_closed, high_closed)

@@ -13,20 +13,40 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from remit.core.record import Episode, EpisodeKind, Finding, PatientRecord
+from remit.core.intervals import Interval
+from remit.core.record import Episode, Finding, PatientRecord
 from remit.core.truth import Truth
 from remit.errors import DefinitionError
 from remit.rules import ast
 from remit.rules.results import Evidence, Outcome
 from remit.rules.tree import subtree_ids
 
-__all__ = ["Child", "Context", "FindingsSeen", "Memo", "Run", "window_bounds"]
+__all__ = [
+    "Child",
+    "Context",
+    "EpisodesSeen",
+    "FindingsSeen",
+    "MeasuredSeen",
+    "Memo",
+    "Run",
+    "RunSeen",
+    "window_bounds",
+]
 
 _NO_OVERRIDES: Mapping[str, Truth] = {}
 
 #: Findings of a kind in a window: the records, whether any is present, and the
 #: evidence of the present ones (or of all, when none is).
 FindingsSeen = tuple[tuple[Finding, ...], Truth, tuple[Evidence, ...]]
+#: The episodes of a kind up to a date, and their durations in hours as
+#: closed intervals ``(low, high)``, by the episode's identity.
+EpisodesSeen = tuple[tuple[Episode, ...], dict[int, tuple[float, float]]]
+#: The longest run of a finding's kind over a window: its length in days
+#: (an interval when the record is incomplete), the evidence and the note.
+RunSeen = tuple[Interval, tuple[Evidence, ...], str | None]
+#: The values of an analyte over a window, reduced: how many, the reduced
+#: interval (None when there is none), the analyte's unit and the evidence.
+MeasuredSeen = tuple[int, Interval | None, str, tuple[Evidence, ...]]
 
 
 class Context:
@@ -90,15 +110,21 @@ class Memo:
     cache: dict[date, dict[int, Outcome]] = field(default_factory=dict)
     # The episodes of a kind that start on or before a date, asked for by
     # every episode count of every definition evaluated together.
-    episodes: dict[tuple[EpisodeKind, date], tuple[Episode, ...]] = field(default_factory=dict)
+    episodes: dict[tuple[str, date], EpisodesSeen] = field(default_factory=dict)
     # Findings of a kind in a window, judged present or absent with their
     # evidence: many definitions ask about the same kind over the same window.
     findings: dict[tuple[str, date | None, date], FindingsSeen] = field(default_factory=dict)
+    # The longest run of a kind of finding over a window, likewise.
+    runs: dict[tuple[str, date | None, date], RunSeen] = field(default_factory=dict)
+    # The values of an analyte over a window, reduced (first, latest, max, min).
+    measured: dict[tuple[str, date | None, date, str], MeasuredSeen] = field(default_factory=dict)
 
     def for_trial(self) -> Memo:
         """A memo for a decisive-unknown trial: the same record facts and pure
         leaves, and its own outcome cache (forced truths change the outcomes)."""
-        return Memo(self.record, self.baseline, self.leaf_cache, {}, self.episodes, self.findings)
+        return Memo(
+            self.record, self.baseline, self.leaf_cache, {}, self.episodes, self.findings, self.runs, self.measured
+        )
 
 
 def window_bounds(window: ast.Window) -> Callable[[Context], tuple[date | None, date]]:
@@ -115,6 +141,9 @@ def window_bounds(window: ast.Window) -> Callable[[Context], tuple[date | None, 
             return (None if before is None else anchor - before), anchor + after
 
         return from_baseline
+    # Most windows end on the index date: no date arithmetic for that end.
     if before is None:
-        return lambda ctx: (None, ctx.index + after)
+        return (lambda ctx: (None, ctx.index)) if not after else (lambda ctx: (None, ctx.index + after))
+    if not after:
+        return lambda ctx: (ctx.index - before, ctx.index)
     return lambda ctx: (ctx.index - before, ctx.index + after)

@@ -12,6 +12,11 @@ from remit.rules import ast
 
 __all__ = ["absence", "life_start", "recorded_window"]
 
+# Truth's members as module constants: ``Truth.TRUE`` is a look-up through the
+# enum's metaclass (about 80 ns, four times a plain global), paid at every node.
+TRUE, FALSE, UNKNOWN = Truth.TRUE, Truth.FALSE, Truth.UNKNOWN
+_FALSE_IF_COVERED = ast.Absent.FALSE_IF_COVERED
+
 
 def life_start(record: PatientRecord) -> date | None:
     """Where a whole-history window begins, for coverage: the earliest possible date of birth."""
@@ -37,7 +42,8 @@ def recorded_window(record: PatientRecord, start: date | None, end: date) -> tup
 
 def absence(record: PatientRecord, policy: ast.Absent, start: date | None, end: date) -> tuple[Truth, str]:
     """The truth of "nothing recorded in start..end" under ``policy``, and why."""
-    first_day = start if start is not None else life_start(record)
-    if policy is ast.Absent.FALSE_IF_COVERED and first_day is not None and record.covers(first_day, end):
-        return Truth.FALSE, "not recorded, and the record covers the window"
-    return Truth.UNKNOWN, "not recorded"
+    if policy is _FALSE_IF_COVERED:
+        first_day = start if start is not None else life_start(record)
+        if first_day is not None and record.covers(first_day, end):
+            return FALSE, "not recorded, and the record covers the window"
+    return UNKNOWN, "not recorded"

@@ -4,6 +4,10 @@ Formatting a fact (the value as entered and canonical, the dates, the
 attributes) is the costliest part of building an outcome, and the same facts
 are shown by many nodes and many evaluations of the same record. Facts are
 immutable, so each is memoised by its identity (:mod:`remit.rules.identity`).
+A record seen for the first time formats each of its facts once, so the
+formatting itself is kept cheap: dates through ``isoformat()`` (what ``str``
+of a date returns, without the detour through ``format``), text appended
+piecewise instead of joined from generators.
 """
 
 from __future__ import annotations
@@ -38,19 +42,19 @@ def observation_evidence(obs: Observation) -> Evidence:
 @by_identity(_LIMIT)
 def episode_evidence(episode: Episode) -> Evidence:
     e = episode
-    return Evidence("episode", e.id, e.start, f"{e.kind.value} {e.start}..{e.end or '?'} {', '.join(e.features)}")
+    end = e.end.isoformat() if e.end is not None else "?"
+    return Evidence("episode", e.id, e.start, f"{e.kind.value} {e.start.isoformat()}..{end} {', '.join(e.features)}")
 
 
 @by_identity(_LIMIT)
 def finding_evidence(finding: Finding) -> Evidence:
     """A finding as ``HasFinding`` shows it: present or absent, its days, attributes and value."""
     f = finding
-    return Evidence(
-        "finding",
-        f.id,
-        f.start,
-        f"{f.kind} {'present' if f.present else 'absent'} {f.start}"
-        + (f"..{f.end}" if f.end else "")
-        + "".join(f"; {k}={v}" for k, v in f.attributes)
-        + (f"; {f.value.describe()}" if f.value else ""),
-    )
+    text = f"{f.kind} {'present' if f.present else 'absent'} {f.start.isoformat()}"
+    if f.end is not None:
+        text += f"..{f.end.isoformat()}"
+    for k, v in f.attributes:
+        text += f"; {k}={v}"
+    if f.value is not None:
+        text += f"; {f.value.describe()}"
+    return Evidence("finding", f.id, f.start, text)

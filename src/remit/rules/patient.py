@@ -4,12 +4,13 @@ outside visits: ``Age``, ``IsSex``, ``HasCondition``, ``HasGenotype`` and
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from remit.core.intervals import Interval
-from remit.core.record import DiagnosisStatus, Sex
+from remit.core.record import BirthDate, DiagnosisStatus, Sex
 from remit.core.truth import Truth
 from remit.rules import ast
 from remit.rules.context import Child, Context, Run, window_bounds
@@ -17,6 +18,10 @@ from remit.rules.coverage import absence
 from remit.rules.results import Evidence, Outcome
 
 __all__ = ["COMPILERS"]
+
+# Truth's members as module constants: ``Truth.TRUE`` is a look-up through the
+# enum's metaclass (about 80 ns, four times a plain global), paid at every node.
+TRUE, FALSE, UNKNOWN = Truth.TRUE, Truth.FALSE, Truth.UNKNOWN
 
 
 def _compile_age(node: ast.Age, child: Child) -> Run:
@@ -36,10 +41,18 @@ def _compile_age(node: ast.Age, child: Child) -> Run:
             assert first.onset is not None
             on = first.onset
             evidence.append(Evidence("diagnosis", first.id, first.onset, f"{first.condition} onset {first.onset}"))
-        youngest, oldest = birth.age_years(on)
-        return Outcome(nid, label, value=Interval(youngest, oldest), unit="a", evidence=tuple(evidence))
+        return Outcome(nid, label, value=_age(birth, on), unit="a", evidence=tuple(evidence))
 
     return run
+
+
+@functools.lru_cache(maxsize=4096)
+def _age(birth: BirthDate, on: date) -> Interval:
+    """The age on a date as ``[youngest, oldest]`` years, memoised by value: the
+    calendar arithmetic is the costliest part of an ``Age``, and every
+    definition that asks for the age asks it as of the same date."""
+    youngest, oldest = birth.age_years(on)
+    return Interval(youngest, oldest)
 
 
 def _compile_has_condition(node: ast.HasCondition, child: Child) -> Run:
@@ -57,10 +70,10 @@ def _compile_has_condition(node: ast.HasCondition, child: Child) -> Run:
             evidence = tuple(
                 Evidence("diagnosis", d.id, d.onset, f"diagnosis {d.condition} ({d.status.value})") for d in found
             )
-            return Outcome(nid, label, Truth.TRUE, evidence=evidence)
+            return Outcome(nid, label, TRUE, evidence=evidence)
         if ctx.record.diagnoses and policy is ast.Absent.FALSE_IF_COVERED:
-            return Outcome(nid, label, Truth.FALSE, note=f"no {condition} among the diagnoses")
-        return Outcome(nid, label, Truth.UNKNOWN, note=f"{condition} not recorded")
+            return Outcome(nid, label, FALSE, note=f"no {condition} among the diagnoses")
+        return Outcome(nid, label, UNKNOWN, note=f"{condition} not recorded")
 
     return run
 
@@ -74,8 +87,8 @@ def _compile_has_genotype(node: ast.HasGenotype, child: Child) -> Run:
         if not tested:
             if policy is ast.Absent.FALSE_IF_COVERED:
                 note = f"{gene} genotype not recorded; the definition counts that as not found"
-                return Outcome(nid, label, Truth.FALSE, note=note)
-            return Outcome(nid, label, Truth.UNKNOWN, note=f"{gene} genotype not recorded")
+                return Outcome(nid, label, FALSE, note=note)
+            return Outcome(nid, label, UNKNOWN, note=f"{gene} genotype not recorded")
         evidence = tuple(
             Evidence(
                 "genotype",
@@ -86,12 +99,10 @@ def _compile_has_genotype(node: ast.HasGenotype, child: Child) -> Run:
             for g in tested
         )
         if any(g.classification in classes for g in tested):
-            return Outcome(nid, label, Truth.TRUE, evidence=evidence)
+            return Outcome(nid, label, TRUE, evidence=evidence)
         if any(g.classification.value == "unknown" for g in tested):
-            return Outcome(
-                nid, label, Truth.UNKNOWN, evidence=evidence, note="genotype recorded without a classification"
-            )
-        return Outcome(nid, label, Truth.FALSE, evidence=evidence)
+            return Outcome(nid, label, UNKNOWN, evidence=evidence, note="genotype recorded without a classification")
+        return Outcome(nid, label, FALSE, evidence=evidence)
 
     return run
 
@@ -102,7 +113,7 @@ def _compile_is_sex(node: ast.IsSex, child: Child) -> Run:
     def run(ctx: Context) -> Outcome:
         sex = ctx.record.patient.sex
         if sex in (Sex.UNKNOWN, Sex.OTHER):
-            return Outcome(nid, label, Truth.UNKNOWN, note=f"sex recorded as {sex.value}")
+            return Outcome(nid, label, UNKNOWN, note=f"sex recorded as {sex.value}")
         evidence = (Evidence("patient", ctx.record.patient.id, None, f"sex {sex.value}"),)
         return Outcome(nid, label, Truth.of(sex is wanted), evidence=evidence)
 
@@ -126,7 +137,7 @@ def _compile_on_medication(node: ast.OnMedication, child: Child) -> Run:
             evidence = tuple(
                 Evidence("medication", m.id, m.start, f"{m.drug} {m.start}..{m.stop or 'ongoing'}") for m in courses
             )
-            return Outcome(nid, label, Truth.TRUE, evidence=evidence)
+            return Outcome(nid, label, TRUE, evidence=evidence)
         truth, why = absence(ctx.record, ast.Absent.FALSE_IF_COVERED, start or end, end)
         return Outcome(nid, label, truth, note=f"none of {listed} {why}")
 

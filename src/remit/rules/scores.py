@@ -16,10 +16,30 @@ from remit.rules.results import Outcome
 
 __all__ = ["COMPILERS"]
 
+# Outcomes from their eight fields in order, as in remit.rules.composites.
+_new = tuple.__new__
+
 
 def _compile_const(node: ast.Const, child: Child) -> Run:
-    outcome = Outcome(node.id, node.label, value=Interval.point(node.value), unit=node.unit)
+    outcome = Outcome(node.id, node.label, value=_interned(node.value, node.value), unit=node.unit)
     return lambda ctx: outcome
+
+
+_CONSTANTS: dict[tuple[type, str, type, str], Interval] = {}
+
+
+def _interned(low: float, high: float) -> Interval:
+    """One interval object per constant (and per whole range of a ``Bounded``),
+    so that the arithmetic memo (:func:`remit.rules.folds.arith_fold`), keyed by
+    its operands' identities, finds the same constant in every definition.
+    Keyed by type and ``repr``, so 20 and 20.0, or 0.0 and -0.0, stay apart."""
+    key = (type(low), repr(low), type(high), repr(high))
+    found = _CONSTANTS.get(key)
+    if found is None:
+        if len(_CONSTANTS) > 10_000:
+            _CONSTANTS.clear()
+        found = _CONSTANTS[key] = Interval(low, high)
+    return found
 
 
 def _compile_indicator(node: ast.Indicator, child: Child) -> Run:
@@ -29,7 +49,7 @@ def _compile_indicator(node: ast.Indicator, child: Child) -> Run:
     def run(ctx: Context) -> Outcome:
         outcome = condition(ctx)
         assert outcome.truth is not None
-        return Outcome(nid, label, value=indicator_value(outcome.truth), unit="1", children=(outcome,))
+        return _new(Outcome, (nid, label, None, indicator_value(outcome.truth), "1", (), None, (outcome,)))
 
     return run
 
@@ -44,7 +64,7 @@ def _compile_arith(node: ast.Arith, child: Child) -> Run:
         if len(values) < len(children):
             missing = ", ".join(c.label for c in children if c.value is None)
             return Outcome(nid, label, unit=unit, children=children, note=f"unknown: {missing}")
-        return Outcome(nid, label, None, arith_fold(op, values), unit, (), None, children)
+        return _new(Outcome, (nid, label, None, arith_fold(op, values), unit, (), None, children))
 
     return run
 
@@ -66,20 +86,31 @@ def _compile_change(node: ast.Change, child: Child) -> Run:
 
 
 def _compile_points(node: ast.Points, child: Child) -> Run:
-    domains = tuple((d, d.id, d.label, tuple(child(o.when) for o in d.options)) for d in node.domains)
+    # Each domain's bounds by its options' truths, computed once per pattern
+    # (at most 3 ** options patterns; the intervals are immutable). The key is
+    # the truths' identities: an enum member hashes through a Python-level __hash__.
+    bounds_of: list[dict[tuple[int, ...], Interval]] = [{} for _ in node.domains]
+    domains = tuple(
+        (d, d.id, d.label, tuple(child(o.when) for o in d.options), seen)
+        for d, seen in zip(node.domains, bounds_of, strict=True)
+    )
     nid, label = node.id, node.label
 
     def run(ctx: Context) -> Outcome:
         domain_outcomes = []
         total_low = total_high = 0.0
-        for domain, domain_id, domain_label, runs in domains:
+        for domain, domain_id, domain_label, runs, seen in domains:
             options = tuple([r(ctx) for r in runs])
-            bounds = domain_bounds(domain, [o.truth for o in options])
+            truths = [o.truth for o in options]
+            key = tuple(map(id, truths))
+            bounds = seen.get(key)
+            if bounds is None:
+                bounds = seen[key] = domain_bounds(domain, truths)
             total_low += bounds.low
             total_high += bounds.high
-            domain_outcomes.append(Outcome(domain_id, domain_label, None, bounds, "points", (), None, options))
+            domain_outcomes.append(_new(Outcome, (domain_id, domain_label, None, bounds, "points", (), None, options)))
         total = Interval(total_low, total_high)
-        return Outcome(nid, label, value=total, unit="points", children=tuple(domain_outcomes))
+        return _new(Outcome, (nid, label, None, total, "points", (), None, tuple(domain_outcomes)))
 
     return run
 
@@ -87,15 +118,15 @@ def _compile_points(node: ast.Points, child: Child) -> Run:
 def _compile_bounded(node: ast.Bounded, child: Child) -> Run:
     value = child(node.value)
     nid, label, unit = node.id, node.label, node.unit
-    low, high = node.low, node.high
+    whole_range = _interned(node.low, node.high)
     suffix = f" unknown: counted as its whole range {node.low:g}-{node.high:g}"
 
     def run(ctx: Context) -> Outcome:
         outcome = value(ctx)
         if outcome.value is not None:
-            return Outcome(nid, label, None, outcome.value, unit, (), None, (outcome,))
+            return _new(Outcome, (nid, label, None, outcome.value, unit, (), None, (outcome,)))
         note = f"{outcome.label}{suffix}"
-        return Outcome(nid, label, value=Interval(low, high), unit=unit, children=(outcome,), note=note)
+        return _new(Outcome, (nid, label, None, whole_range, unit, (), note, (outcome,)))
 
     return run
 
