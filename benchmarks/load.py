@@ -27,6 +27,8 @@ cost per request in process, which a busy machine disturbs less.
 from __future__ import annotations
 
 import argparse
+import http.client
+import json
 import os
 import platform
 import random
@@ -48,6 +50,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any, NamedTuple
+from urllib.parse import urlencode, urlsplit
 
 import httpx2 as httpx
 
@@ -158,13 +162,81 @@ def server(url: str, workers: int = 1) -> Iterator[tuple[str, int]]:
             process.wait(timeout=10)
 
 
-def signed_in(base: str) -> tuple[httpx.Client, str]:
+class Answer(NamedTuple):
+    status_code: int
+    body: bytes
+
+    @property
+    def text(self) -> str:
+        return self.body.decode()
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+class LoopbackClient:
+    """One simulated user: a keep-alive HTTP/1.1 connection carrying its session cookie.
+
+    ``http.client`` rather than httpx: the load generator shares the machine's two cores with
+    the server and PostgreSQL, so its own CPU is taken from what it measures, and httpx spent
+    1.0-1.8 ms of CPU per request (the CPU column of the table), http.client about a quarter of
+    that (docs/reliability.md, "Load"). It keeps the cookies the server sets and, like any client
+    pool, opens a new connection when the server has closed an idle one (uvicorn closes a
+    connection idle for 5 s: the users not needed at a level sit idle through it)."""
+
+    def __init__(self, base: str) -> None:
+        address = urlsplit(base)
+        self._host, self._port = address.hostname or "127.0.0.1", address.port or 80
+        self._connection = self._connect()
+        self._cookies: dict[str, str] = {}
+
+    def _connect(self) -> http.client.HTTPConnection:
+        return http.client.HTTPConnection(self._host, self._port, timeout=REQUEST_TIMEOUT)
+
+    def request(
+        self, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None
+    ) -> Answer:
+        sent = dict(headers or {})
+        if self._cookies:
+            sent["Cookie"] = "; ".join(f"{name}={value}" for name, value in self._cookies.items())
+        for attempt in (1, 2):
+            try:
+                self._connection.request(method, path, body=body, headers=sent)
+                response = self._connection.getresponse()
+                break
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                self._connection.close()  # closed by the server while idle: the request never arrived
+                self._connection = self._connect()
+                if attempt == 2:
+                    raise
+        data = response.read()
+        for cookie in response.headers.get_all("Set-Cookie") or ():
+            name, _, rest = cookie.partition("=")
+            self._cookies[name.strip()] = rest.split(";", 1)[0]
+        return Answer(response.status, data)
+
+    def get(self, path: str) -> Answer:
+        return self.request("GET", path)
+
+    def post_json(self, path: str, payload: object, headers: dict[str, str]) -> Answer:
+        return self.request("POST", path, json.dumps(payload).encode(), {"Content-Type": "application/json", **headers})
+
+    def post_form(self, path: str, fields: dict[str, str]) -> Answer:
+        return self.request(
+            "POST", path, urlencode(fields).encode(), {"Content-Type": "application/x-www-form-urlencoded"}
+        )
+
+    def close(self) -> None:
+        self._connection.close()
+
+
+def signed_in(base: str) -> tuple[LoopbackClient, str]:
     """A client with its own session (a separate user at the keyboard), and the CSRF token."""
-    client = httpx.Client(base_url=base, timeout=REQUEST_TIMEOUT, follow_redirects=False)
+    client = LoopbackClient(base)
     page = client.get("/login").text
     token = re.search(r'name="csrf_token" value="([^"]*)"', page)
     assert token is not None
-    answer = client.post("/login", data={"username": USER, "password": PASSWORD, "csrf_token": token.group(1)})
+    answer = client.post_form("/login", {"username": USER, "password": PASSWORD, "csrf_token": token.group(1)})
     if answer.status_code != 303:
         raise SystemExit(f"sign-in failed: {answer.status_code}")
     csrf = client.get("/api/v1/me").json()["csrf_token"]
@@ -176,7 +248,7 @@ def signed_in(base: str) -> tuple[httpx.Client, str]:
 
 @dataclass
 class Worker:
-    client: httpx.Client
+    client: LoopbackClient
     csrf: str
     rng: random.Random
     patients: list[str]
@@ -217,8 +289,8 @@ def write_encounter(worker: Worker) -> list[tuple[str, float, int]]:
     rng = worker.rng
     body = encounter_body(version, worker.day, rng.randint(50, 3000), rng.randint(80, 450), rng.randint(1, 150))
     started = time.perf_counter()
-    answer = worker.client.post(
-        f"/api/v1/patients/{patient}/encounters", json=body, headers={"X-CSRF-Token": worker.csrf}
+    answer = worker.client.post_json(
+        f"/api/v1/patients/{patient}/encounters", body, headers={"X-CSRF-Token": worker.csrf}
     )
     elapsed = time.perf_counter() - started
     if answer.status_code == 201:
