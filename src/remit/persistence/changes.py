@@ -17,6 +17,7 @@ record as stored at that version: ``before`` is trusted, not re-read.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from sqlalchemy import delete, insert, inspect, update
@@ -111,8 +112,16 @@ def _add(session: Session, row_id: int, rows: list[Any]) -> None:
         else:
             plain.setdefault((type(row), tuple(values)), []).append(values)
     for (table, _), values_list in plain.items():
-        session.execute(insert(table.__table__), values_list)
+        # One row is one plain execute: a list, even of one, is an executemany, which psycopg runs
+        # in pipeline mode (entering and leaving it costs more than the row).
+        session.execute(_insert_into(table), values_list[0] if len(values_list) == 1 else values_list)
     session.add_all(with_children)
+
+
+@functools.cache
+def _insert_into(table: Any) -> Any:
+    """The INSERT of a table, built once (its cache key is then computed once)."""
+    return insert(table.__table__)
 
 
 def _plain_values(row: Any) -> dict[str, Any] | None:
