@@ -16,6 +16,7 @@ from datetime import date, timedelta
 
 from remit.catalogue import evaluate_all
 from remit.core.measurements import measure
+from remit.core.medications import MedicationCourse, Route
 from remit.core.record import (
     AIDAI_ITEMS,
     BirthDate,
@@ -26,11 +27,9 @@ from remit.core.record import (
     Episode,
     EpisodeKind,
     Finding,
-    MedicationCourse,
     Observation,
     Patient,
     PatientRecord,
-    Route,
     Sex,
 )
 

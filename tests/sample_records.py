@@ -15,6 +15,7 @@ from datetime import date, time
 from remit.core.codes import ICD10CM, LOINC, SNOMED, Coding
 from remit.core.conditions import CONDITIONS
 from remit.core.measurements import measure, reference_range
+from remit.core.medications import Dose, Frequency, MedicationCourse, Route, StopReason
 from remit.core.record import (
     AdverseEvent,
     AdverseEventOutcome,
@@ -22,24 +23,19 @@ from remit.core.record import (
     Diagnosis,
     DiagnosisStatus,
     DiaryDay,
-    Dose,
     Encounter,
     EncounterKind,
     Episode,
     EpisodeKind,
     Finding,
-    Frequency,
     Genotype,
     GenotypeClass,
-    MedicationCourse,
     Observation,
     Patient,
     PatientRecord,
     Relatedness,
-    Route,
     SeriousCriterion,
     Sex,
-    StopReason,
     Zygosity,
 )
 

@@ -27,6 +27,7 @@ from remit.core.codes import ICD10, ICD10CM, LOINC, SNOMED, Coding
 from remit.core.conditions import CONDITIONS
 from remit.core.findings import FINDING_KINDS
 from remit.core.measurements import Measurement, ReferenceRange, measure, reference_range
+from remit.core.medications import Dose, Frequency, MedicationCourse, Route, StopReason
 from remit.core.record import (
     AIDAI_ITEMS,
     AdverseEvent,
@@ -35,24 +36,19 @@ from remit.core.record import (
     Diagnosis,
     DiagnosisStatus,
     DiaryDay,
-    Dose,
     Encounter,
     EncounterKind,
     Episode,
     EpisodeKind,
     Finding,
-    Frequency,
     Genotype,
     GenotypeClass,
-    MedicationCourse,
     Observation,
     Patient,
     PatientRecord,
     Relatedness,
-    Route,
     SeriousCriterion,
     Sex,
-    StopReason,
     Zygosity,
 )
 from remit.core.units import UNIT_SYNONYMS, convert

@@ -14,17 +14,15 @@ from remit.casefiles.reference import refresh
 from remit.core.analytes import ANALYTES
 from remit.core.conditions import CONDITIONS
 from remit.core.findings import FINDING_KINDS
+from remit.core.medications import Frequency, Route, StopReason
 from remit.core.record import (
     AIDAI_ITEMS,
     AdverseEventOutcome,
     DiagnosisStatus,
     EncounterKind,
     EpisodeKind,
-    Frequency,
     Relatedness,
-    Route,
     SeriousCriterion,
-    StopReason,
 )
 from remit.core.units import UNIT_SYNONYMS
 

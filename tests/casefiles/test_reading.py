@@ -13,7 +13,12 @@ from remit.casefiles import load, parse
 from remit.core.codes import ICD10CM, SNOMED
 from remit.core.intervals import Op
 from remit.core.measurements import Qualitative
-from remit.core.record import EpisodeKind, PatientRecord, Route, Sex
+from remit.core.medications import Route
+from remit.core.record import (
+    EpisodeKind,
+    PatientRecord,
+    Sex,
+)
 from remit.core.truth import Truth
 
 EXAMPLE = Path(__file__).parents[2] / "docs" / "case-file-example.yaml"

@@ -12,7 +12,10 @@ from typer.testing import CliRunner
 
 from remit.cli import dose
 from remit.config import Settings
-from remit.core.record import BirthDate, Frequency
+from remit.core.medications import Frequency
+from remit.core.record import (
+    BirthDate,
+)
 from remit.persistence.schema import migrate
 from remit.services import import_records, open_session
 from tests.drugs.records import course, record

@@ -45,6 +45,7 @@ from typing import Any
 import yaml
 
 from remit.core.measurements import measure, reference_range
+from remit.core.medications import MedicationCourse, Route, StopReason
 from remit.core.record import (
     BirthDate,
     Diagnosis,
@@ -57,13 +58,10 @@ from remit.core.record import (
     Finding,
     Genotype,
     GenotypeClass,
-    MedicationCourse,
     Observation,
     Patient,
     PatientRecord,
-    Route,
     Sex,
-    StopReason,
     Zygosity,
 )
 

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from remit.core.doses import PerBody, dose_amount, parse_dose_unit
-from remit.core.record import Dose, Frequency
+from remit.core.medications import Dose, Frequency
 from remit.errors import UnitError
 
 START = date(2020, 1, 1)

@@ -8,23 +8,20 @@ import pytest
 from hypothesis import given, settings
 
 from remit.core.measurements import measure
+from remit.core.medications import Dose, Frequency, MedicationCourse, Route
 from remit.core.record import (
     AIDAI_ITEMS,
     BirthDate,
     Diagnosis,
     DiagnosisStatus,
     DiaryDay,
-    Dose,
     Encounter,
     Episode,
     EpisodeKind,
     Finding,
-    Frequency,
-    MedicationCourse,
     Observation,
     Patient,
     PatientRecord,
-    Route,
 )
 from remit.errors import RecordError
 from tests.strategies import patient_records

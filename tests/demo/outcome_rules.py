@@ -9,7 +9,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from remit.core.record import EncounterKind, EpisodeKind, MedicationCourse, Observation, PatientRecord, StopReason
+from remit.core.medications import MedicationCourse, StopReason
+from remit.core.record import (
+    EncounterKind,
+    EpisodeKind,
+    Observation,
+    PatientRecord,
+)
 
 WINDOW = timedelta(days=91)
 BIOLOGICS = {"anakinra", "canakinumab", "tocilizumab"}

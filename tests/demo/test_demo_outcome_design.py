@@ -16,7 +16,10 @@ from datetime import timedelta
 
 import pytest
 
-from remit.core.record import MedicationCourse, PatientRecord, StopReason
+from remit.core.medications import MedicationCourse, StopReason
+from remit.core.record import (
+    PatientRecord,
+)
 from tests.demo.conftest import HERE
 from tests.demo.outcome_rules import anakinra, assessments, is_sjia, outcome, switched_by, time_point
 

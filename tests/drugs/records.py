@@ -10,16 +10,13 @@ from collections.abc import Sequence
 from datetime import date
 
 from remit.core.measurements import measure
+from remit.core.medications import Dose, Frequency, MedicationCourse, Route
 from remit.core.record import (
     BirthDate,
     Diagnosis,
-    Dose,
     Encounter,
-    Frequency,
-    MedicationCourse,
     Patient,
     PatientRecord,
-    Route,
     Sex,
 )
 

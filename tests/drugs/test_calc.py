@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from remit.core.record import Frequency, Route
+from remit.core.medications import Frequency, Route
 from remit.drugs import CaveatKind, dose_calc
 from remit.errors import ImplausibleValueError, UnknownCodeError
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from remit.core.codes import ATC, RXNORM
+from remit.core.medications import Route
 from remit.core.provenance import Verification
-from remit.core.record import Route
 from remit.drugs import DRUGS, INDICATIONS, Basis, all_rules, drug, find_drug
 from remit.drugs.dose_rules import CapKind
 from remit.drugs.sources import SOURCES

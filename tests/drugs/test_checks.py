@@ -7,7 +7,10 @@ from datetime import date
 
 import pytest
 
-from remit.core.record import BirthDate, Frequency, Route
+from remit.core.medications import Frequency, Route
+from remit.core.record import (
+    BirthDate,
+)
 from remit.drugs import AnakinraTier, CaveatKind, DoseCheck, Verdict, check_dose, drug
 from remit.drugs.dose_rules import Cap, Frame
 from remit.drugs.sources import unverified

@@ -12,28 +12,24 @@ from datetime import date, time
 
 from remit.core.codes import ICD10CM, Coding
 from remit.core.measurements import measure, reference_range
+from remit.core.medications import Dose, Frequency, MedicationCourse, Route, StopReason
 from remit.core.record import (
     AdverseEvent,
     AdverseEventOutcome,
     BirthDate,
     Diagnosis,
     DiaryDay,
-    Dose,
     Encounter,
     EncounterKind,
     Episode,
     EpisodeKind,
     Finding,
-    Frequency,
     Genotype,
-    MedicationCourse,
     Observation,
     Patient,
     PatientRecord,
     Relatedness,
-    Route,
     Sex,
-    StopReason,
 )
 
 PATIENT_ID = "MRN-4471-ZEBRA"

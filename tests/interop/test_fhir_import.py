@@ -12,7 +12,10 @@ from typing import Any
 import pytest
 
 from remit.core.intervals import Op
-from remit.core.record import DiagnosisStatus, Frequency, Route
+from remit.core.medications import Frequency, Route
+from remit.core.record import (
+    DiagnosisStatus,
+)
 from remit.errors import RecordError
 from remit.interop.errors import MalformedFileError
 from remit.interop.fhir import load_bundle, read_bundle, read_fhir

@@ -13,29 +13,25 @@ import pytest
 
 from remit.casefiles import load
 from remit.core.measurements import measure, reference_range
+from remit.core.medications import Dose, Frequency, MedicationCourse, Route, StopReason
 from remit.core.record import (
     AdverseEvent,
     AdverseEventOutcome,
     BirthDate,
     Diagnosis,
     DiaryDay,
-    Dose,
     Encounter,
     Episode,
     EpisodeKind,
     Finding,
-    Frequency,
     Genotype,
     GenotypeClass,
-    MedicationCourse,
     Observation,
     Patient,
     PatientRecord,
     Relatedness,
-    Route,
     SeriousCriterion,
     Sex,
-    StopReason,
     Zygosity,
 )
 from remit.demo import case_files

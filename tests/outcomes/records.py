@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from remit.core.measurements import measure, reference_range
+from remit.core.medications import MedicationCourse, Route, StopReason
 from remit.core.record import (
     AdverseEvent,
     AdverseEventOutcome,
@@ -14,14 +15,11 @@ from remit.core.record import (
     EncounterKind,
     Episode,
     EpisodeKind,
-    MedicationCourse,
     Observation,
     Patient,
     PatientRecord,
-    Route,
     SeriousCriterion,
     Sex,
-    StopReason,
 )
 
 START = date(2018, 1, 10)

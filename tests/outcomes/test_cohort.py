@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from remit.core.record import StopReason
+from remit.core.medications import StopReason
 from remit.errors import UnknownCodeError
 from remit.outcomes import COHORTS, Cohort, CohortSelection, get_cohort
 from tests.outcomes.records import START, course, record

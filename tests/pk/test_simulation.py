@@ -9,7 +9,12 @@ import pytest
 from matplotlib.figure import Figure
 
 from remit.core.measurements import measure
-from remit.core.record import Dose, Encounter, Frequency, MedicationCourse, Patient, PatientRecord, Route
+from remit.core.medications import Dose, Frequency, MedicationCourse, Route
+from remit.core.record import (
+    Encounter,
+    Patient,
+    PatientRecord,
+)
 from remit.errors import ImplausibleValueError
 from remit.pk import Administration, Regimen, RegimenError, RegimenStep, plot, simulate, single_dose
 

@@ -13,7 +13,7 @@ import math
 
 import pytest
 
-from remit.core.record import Route
+from remit.core.medications import Route
 from remit.pk import URIEN_2013, Regimen, simulate, single_dose, typical_parameters
 
 # WT kg, dose mg -> CL/F, V/F, t½, Tmax, Cmax, AUC0-∞, q24h steady state Cmax / Cmin / Cavg

@@ -14,7 +14,7 @@ from datetime import timedelta
 import pytest
 
 from remit import protocols
-from remit.core.record import Dose, Frequency
+from remit.core.medications import Dose, Frequency
 from remit.demo import cohort_case_files
 from remit.protocols.results import CaptureState, ProtocolStatus, Severity, StepState
 from tests.protocols.records import cohort

@@ -14,7 +14,11 @@ import pytest
 
 from remit import protocols
 from remit.core.measurements import measure
-from remit.core.record import Dose, Finding, Frequency, Observation
+from remit.core.medications import Dose, Frequency
+from remit.core.record import (
+    Finding,
+    Observation,
+)
 from remit.core.truth import Truth
 from remit.protocols.results import ProtocolStatus, Severity, StepState, TargetState
 from tests.protocols.records import PATIENT_1, PATIENT_2, day, lab, seed, with_observations

@@ -29,19 +29,16 @@ import pytest
 from fastapi.routing import APIRoute
 
 from remit.core.measurements import measure
+from remit.core.medications import Dose, Frequency, MedicationCourse, Route
 from remit.core.record import (
     BirthDate,
     Diagnosis,
-    Dose,
     Encounter,
     EncounterKind,
     Finding,
-    Frequency,
-    MedicationCourse,
     Observation,
     Patient,
     PatientRecord,
-    Route,
     Sex,
 )
 from remit.services.accounts import Role

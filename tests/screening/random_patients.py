@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from remit.core.analytes import ANALYTES, ValueKind
 from remit.core.findings import FINDING_KINDS
 from remit.core.measurements import ReferenceRange, measure
+from remit.core.medications import MedicationCourse, Route
 from remit.core.record import (
     AIDAI_ITEMS,
     BirthDate,
@@ -32,11 +33,9 @@ from remit.core.record import (
     Finding,
     Genotype,
     GenotypeClass,
-    MedicationCourse,
     Observation,
     Patient,
     PatientRecord,
-    Route,
     Sex,
 )
 from remit.rules import ast

@@ -5,19 +5,16 @@ from __future__ import annotations
 from datetime import date
 
 from remit.core.measurements import measure
+from remit.core.medications import Dose, Frequency, MedicationCourse, Route
 from remit.core.record import (
     BirthDate,
     Diagnosis,
-    Dose,
     Encounter,
     EncounterKind,
     Finding,
-    Frequency,
-    MedicationCourse,
     Observation,
     Patient,
     PatientRecord,
-    Route,
     Sex,
 )
 

@@ -46,17 +46,16 @@ from remit.core.conditions import condition
 from remit.core.doses import dose_amount
 from remit.core.findings import finding_kind
 from remit.core.measurements import Measurement, ReferenceRange, measure, reference_range
+from remit.core.medications import Dose, MedicationCourse
 from remit.core.record import (
     AdverseEvent,
     BirthDate,
     Diagnosis,
     DiaryDay,
-    Dose,
     Encounter,
     Episode,
     Finding,
     Genotype,
-    MedicationCourse,
     Observation,
     Patient,
     PatientRecord,

@@ -39,19 +39,17 @@ from pydantic import (
 from remit.casefiles import dates
 from remit.core.conditions import CONDITIONS
 from remit.core.findings import FINDING_KINDS
+from remit.core.medications import Frequency, Route, StopReason
 from remit.core.record import (
     AIDAI_ITEMS,
     AdverseEventOutcome,
     DiagnosisStatus,
     EncounterKind,
     EpisodeKind,
-    Frequency,
     GenotypeClass,
     Relatedness,
-    Route,
     SeriousCriterion,
     Sex,
-    StopReason,
     Zygosity,
 )
 

@@ -22,15 +22,14 @@ from remit.casefiles.documents import encode, syntax_of
 from remit.casefiles.schema import FORMAT
 from remit.core.codes import Coding
 from remit.core.measurements import Measurement, ReferenceRange
+from remit.core.medications import Dose, MedicationCourse
 from remit.core.record import (
     AdverseEvent,
     Diagnosis,
     DiaryDay,
-    Dose,
     Encounter,
     Episode,
     Finding,
-    MedicationCourse,
     Observation,
     Patient,
     PatientRecord,

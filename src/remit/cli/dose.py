@@ -17,7 +17,10 @@ import typer
 
 from remit.cli.context import fail
 from remit.config import Settings
-from remit.core.record import PatientRecord, Route
+from remit.core.medications import Route
+from remit.core.record import (
+    PatientRecord,
+)
 from remit.drugs import DoseCheck, check_dose, dose_calc
 from remit.errors import RemitError, ValueParseError
 from remit.services import get_record, open_session

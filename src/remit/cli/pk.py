@@ -14,7 +14,7 @@ import typer
 
 from remit.cli.context import fail
 from remit.core.doses import PerBody, parse_dose_unit
-from remit.core.record import Route
+from remit.core.medications import Route
 from remit.core.units import convert
 from remit.errors import RemitError, ValueParseError
 from remit.pk import DEFAULT_SEED, Regimen, Simulation, plot, simulate

@@ -18,11 +18,10 @@ from rich.text import Text
 from remit.core.analytes import ANALYTES, analyte
 from remit.core.conditions import CONDITIONS
 from remit.core.measurements import Measurement
+from remit.core.medications import Dose, MedicationCourse
 from remit.core.record import (
     Attribute,
-    Dose,
     Encounter,
-    MedicationCourse,
     Observation,
     PatientRecord,
 )

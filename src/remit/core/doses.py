@@ -1,6 +1,6 @@
 """Dose amounts as entered, read into milligrams per administration and per day.
 
-A :class:`~remit.core.record.Dose` keeps the unit exactly as the clinician wrote
+A :class:`~remit.core.medications.Dose` keeps the unit exactly as the clinician wrote
 it: ``mg``, ``1 g``, ``2 mg/kg/d``, ``25 mg/m2/week``, ``2 mg/kg/h`` for an
 infusion. Dose checks and the pharmacokinetic simulator both need the same
 reading of that unit, so it lives here, below both of them.
@@ -21,7 +21,7 @@ import enum
 import re
 from dataclasses import dataclass
 
-from remit.core.record import Dose, Frequency
+from remit.core.medications import Dose, Frequency
 from remit.core.units import convert, tidy
 from remit.errors import UnitError
 

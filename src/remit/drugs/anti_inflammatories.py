@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from remit.core.codes import ATC, RXNORM, Coding
 from remit.core.intervals import Interval
-from remit.core.record import Frequency, Route
+from remit.core.medications import Frequency, Route
 from remit.drugs.classes import DrugClass
 from remit.drugs.dose_rules import Basis, Cap, DoseRule, Frame, above, at_least, below, between
 from remit.drugs.drug import Drug, DrugCode

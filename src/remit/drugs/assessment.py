@@ -22,7 +22,7 @@ import enum
 from dataclasses import dataclass
 
 from remit.core.doses import DoseAmount, PerBody
-from remit.core.record import Frequency
+from remit.core.medications import Frequency
 from remit.drugs.body import Body
 from remit.drugs.caveats import Caveat, CaveatKind, provenance_caveats
 from remit.drugs.dose_rules import CapKind, DoseRule, Frame, describe_range

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from remit.core.doses import PerBody
 from remit.core.intervals import Interval
 from remit.core.measurements import measure
-from remit.core.record import Frequency, Route
+from remit.core.medications import Frequency, Route
 from remit.drugs.assessment import fmt
 from remit.drugs.body import Body, BodyMeasure
 from remit.drugs.bsa import BsaFormula

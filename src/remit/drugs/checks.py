@@ -19,8 +19,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from remit.core.doses import DoseAmount, PerBody, dose_amount, parse_dose_unit
+from remit.core.medications import Dose, MedicationCourse, Route
 from remit.core.provenance import Verification
-from remit.core.record import DiagnosisStatus, Dose, MedicationCourse, PatientRecord, Route
+from remit.core.record import (
+    DiagnosisStatus,
+    PatientRecord,
+)
 from remit.core.truth import Truth
 from remit.drugs.anakinra_tiers import TierResult, anakinra_tier
 from remit.drugs.assessment import MgAmounts, RuleAssessment, Verdict, absolute_mg, assess, fmt

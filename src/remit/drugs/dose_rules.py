@@ -26,8 +26,8 @@ from dataclasses import dataclass
 
 from remit.core.doses import PerBody
 from remit.core.intervals import Interval
+from remit.core.medications import Frequency, Route
 from remit.core.provenance import Provenance, Verification
-from remit.core.record import Frequency, Route
 from remit.drugs.classes import DrugClass
 
 

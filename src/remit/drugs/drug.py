@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from remit.core.codes import ATC, RXNORM, Coding
+from remit.core.medications import Route
 from remit.core.provenance import Provenance
-from remit.core.record import Route
 from remit.drugs.classes import DrugClass
 from remit.drugs.dose_rules import DoseRule
 

@@ -8,7 +8,7 @@ beside it. A verified source comes before a secondary or unverified one.
 from __future__ import annotations
 
 from remit.core.codes import ATC, RXNORM, Coding
-from remit.core.record import Frequency, Route
+from remit.core.medications import Frequency, Route
 from remit.drugs.classes import DrugClass
 from remit.drugs.dose_rules import (
     MONTHS,

@@ -4,7 +4,7 @@ etoposide, cyclophosphamide (drugs.md §1.3)."""
 from __future__ import annotations
 
 from remit.core.codes import ATC, RXNORM, Coding
-from remit.core.record import Frequency, Route
+from remit.core.medications import Frequency, Route
 from remit.drugs.classes import DrugClass
 from remit.drugs.dose_rules import Basis, Cap, Comedication, DoseRule, Frame
 from remit.drugs.drug import Drug, DrugCode

@@ -4,7 +4,7 @@ infliximab, IVIG (drugs.md §1.2 and §1.7)."""
 from __future__ import annotations
 
 from remit.core.codes import ATC, RXNORM, Coding
-from remit.core.record import Frequency, Route
+from remit.core.medications import Frequency, Route
 from remit.drugs.classes import DrugClass
 from remit.drugs.dose_rules import Basis, Cap, DoseRule, Frame, at_least, below
 from remit.drugs.drug import Drug, DrugCode

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from remit.core.intervals import Interval, Op
-from remit.core.record import Frequency, Route
+from remit.core.medications import Frequency, Route
 from remit.core.truth import Truth
 from remit.drugs.body import Body
 from remit.drugs.classes import DrugClass

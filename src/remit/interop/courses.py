@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import pairwise
 
-from remit.core.record import Dose, Frequency, MedicationCourse, Route, StopReason
+from remit.core.medications import Dose, Frequency, MedicationCourse, Route, StopReason
 
 PERSISTENCE_WINDOW = timedelta(days=30)
 

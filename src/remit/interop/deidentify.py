@@ -35,15 +35,14 @@ from datetime import date, timedelta
 
 from remit.core.codes import Coding
 from remit.core.conditions import CONDITIONS
+from remit.core.medications import Dose, MedicationCourse
 from remit.core.record import (
     AdverseEvent,
     Diagnosis,
     DiaryDay,
-    Dose,
     Encounter,
     Episode,
     Finding,
-    MedicationCourse,
     Observation,
     Patient,
     PatientRecord,

@@ -35,7 +35,12 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from remit.core.conditions import condition
-from remit.core.record import AdverseEventOutcome, MedicationCourse, PatientRecord, SeriousCriterion
+from remit.core.medications import MedicationCourse
+from remit.core.record import (
+    AdverseEventOutcome,
+    PatientRecord,
+    SeriousCriterion,
+)
 from remit.errors import UnknownCodeError
 
 if TYPE_CHECKING:

@@ -22,7 +22,12 @@ from typing import Any
 
 from remit import catalogue
 from remit.core.intervals import Interval
-from remit.core.record import AdverseEvent, EncounterKind, MedicationCourse, PatientRecord, StopReason
+from remit.core.medications import MedicationCourse, StopReason
+from remit.core.record import (
+    AdverseEvent,
+    EncounterKind,
+    PatientRecord,
+)
 from remit.core.truth import Truth
 from remit.outcomes.cohort import MONTH_DAYS, CohortSelection, Member
 from remit.outcomes.definitions import AFEBRILE, ATTACKS_3M, CRP_NORMAL, ON_BIOLOGIC, SAID_INACTIVE

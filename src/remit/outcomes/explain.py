@@ -15,7 +15,11 @@ from datetime import date
 from typing import Any, Generic, TypeVar
 
 from remit.core.analytes import analyte as analyte_spec
-from remit.core.record import AdverseEvent, MedicationCourse, Observation
+from remit.core.medications import MedicationCourse
+from remit.core.record import (
+    AdverseEvent,
+    Observation,
+)
 from remit.rules.interpret import Evidence, Result
 from remit.rules.serialize import content_hash
 

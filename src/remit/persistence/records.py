@@ -17,6 +17,7 @@ from typing import Any
 
 from remit.core.codes import Coding
 from remit.core.measurements import Measurement, ReferenceRange, measure
+from remit.core.medications import Dose, Frequency, MedicationCourse, Route, StopReason
 from remit.core.record import (
     AdverseEvent,
     AdverseEventOutcome,
@@ -25,24 +26,19 @@ from remit.core.record import (
     Diagnosis,
     DiagnosisStatus,
     DiaryDay,
-    Dose,
     Encounter,
     EncounterKind,
     Episode,
     EpisodeKind,
     Finding,
-    Frequency,
     Genotype,
     GenotypeClass,
-    MedicationCourse,
     Observation,
     Patient,
     PatientRecord,
     Relatedness,
-    Route,
     SeriousCriterion,
     Sex,
-    StopReason,
     Zygosity,
 )
 from remit.errors import RecordError, RemitError

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from remit.core.record import Route
+from remit.core.medications import Route
 from remit.pk.regimen import Regimen
 from remit.pk.urien2013 import Urien2013
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from remit.core.record import Route
+from remit.core.medications import Route
 from remit.pk.regimen import Administration, Regimen
 
 FloatArray = npt.NDArray[np.float64]

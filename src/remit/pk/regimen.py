@@ -3,7 +3,7 @@
 A :class:`Regimen` is a time-ordered tuple of :class:`Administration` s in
 hours from time zero. Build it from a simple schedule (``Regimen.repeated``),
 from steps with dose changes (``Regimen.from_steps``), as an IV infusion, or
-from a patient's anakinra :class:`~remit.core.record.MedicationCourse`, where
+from a patient's anakinra :class:`~remit.core.medications.MedicationCourse`, where
 each per-kg dose is turned into mg with the weight nearest the step's start.
 """
 
@@ -15,7 +15,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from remit.core.doses import PerBody, dose_amount
-from remit.core.record import Dose, Frequency, MedicationCourse, PatientRecord, Route
+from remit.core.medications import Dose, Frequency, MedicationCourse, Route
+from remit.core.record import (
+    PatientRecord,
+)
 from remit.errors import RemitError
 
 

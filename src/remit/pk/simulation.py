@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from remit.core.measurements import measure
-from remit.core.record import Route
+from remit.core.medications import Route
 from remit.errors import ImplausibleValueError
 from remit.pk.applicability import TARGET_NOTE, PkWarning, applicability
 from remit.pk.concentrations import (

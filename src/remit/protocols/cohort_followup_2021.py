@@ -31,7 +31,7 @@ remit's choices (:attr:`Basis.CHOSEN`), since the paper gives no visit windows:
 
 from __future__ import annotations
 
-from remit.core.record import StopReason
+from remit.core.medications import StopReason
 from remit.protocols.model import (
     Basis,
     Cessation,

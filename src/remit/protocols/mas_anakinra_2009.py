@@ -42,7 +42,7 @@ protocol prescribes, and the status never presents them as orders.
 
 from __future__ import annotations
 
-from remit.core.record import Route
+from remit.core.medications import Route
 from remit.drugs.classes import DrugClass
 from remit.protocols.model import (
     Action,

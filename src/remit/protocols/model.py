@@ -26,7 +26,7 @@ import enum
 from dataclasses import dataclass, field
 from typing import TypeAlias
 
-from remit.core.record import Route, StopReason
+from remit.core.medications import Route, StopReason
 from remit.drugs.classes import DrugClass
 from remit.rules import ast
 

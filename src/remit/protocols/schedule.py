@@ -25,7 +25,13 @@ from datetime import date, timedelta
 
 from remit import catalogue
 from remit.core.doses import PerBody, dose_amount
-from remit.core.record import Encounter, EncounterKind, MedicationCourse, Observation, PatientRecord
+from remit.core.medications import MedicationCourse
+from remit.core.record import (
+    Encounter,
+    EncounterKind,
+    Observation,
+    PatientRecord,
+)
 from remit.core.truth import Truth
 from remit.drugs import DRUGS
 from remit.errors import UnitError

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from remit.core.record import MedicationCourse, PatientRecord
+from remit.core.medications import MedicationCourse
+from remit.core.record import (
+    PatientRecord,
+)
 from remit.core.truth import Truth
 from remit.protocols.eligibility import assess_eligibility
 from remit.protocols.model import Cessation, IntervalWidening, Protocol, StepKind

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from remit.core.record import StopReason
+from remit.core.medications import StopReason
 from remit.protocols.model import (
     Action,
     Basis,

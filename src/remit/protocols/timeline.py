@@ -11,7 +11,13 @@ from datetime import date, timedelta
 
 from remit.core.analytes import analyte as analyte_spec
 from remit.core.conditions import CONDITIONS
-from remit.core.record import DiagnosisStatus, MedicationCourse, Observation, PatientRecord, SeriousCriterion
+from remit.core.medications import MedicationCourse
+from remit.core.record import (
+    DiagnosisStatus,
+    Observation,
+    PatientRecord,
+    SeriousCriterion,
+)
 from remit.protocols.model import StartEvent
 from remit.rules.interpret import Evidence
 

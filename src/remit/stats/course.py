@@ -18,7 +18,10 @@ from typing import Any
 import pandas as pd
 
 from remit.core.analytes import analyte as analyte_spec
-from remit.core.record import Dose, PatientRecord
+from remit.core.medications import Dose
+from remit.core.record import (
+    PatientRecord,
+)
 
 PANELS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("haemoglobin", "wbc"), ("platelets",)),

@@ -14,25 +14,21 @@ from remit.core.analytes import ANALYTES
 from remit.core.conditions import CONDITIONS
 from remit.core.findings import FINDING_KINDS, finding_kind
 from remit.core.measurements import Measurement, measure
+from remit.core.medications import Dose, Frequency, MedicationCourse, Route, StopReason
 from remit.core.record import (
     AdverseEvent,
     AdverseEventOutcome,
     Diagnosis,
     DiagnosisStatus,
-    Dose,
     Encounter,
     EncounterKind,
     Episode,
     EpisodeKind,
     Finding,
-    Frequency,
-    MedicationCourse,
     Observation,
     PatientRecord,
     Relatedness,
-    Route,
     SeriousCriterion,
-    StopReason,
 )
 from remit.drugs import DRUGS
 from remit.errors import NotFoundError

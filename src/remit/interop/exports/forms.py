@@ -18,19 +18,17 @@ from remit.core.analytes import ANALYTES
 from remit.core.conditions import CONDITIONS
 from remit.core.findings import FINDING_KINDS
 from remit.core.measurements import Qualitative
+from remit.core.medications import Frequency, Route, StopReason
 from remit.core.record import (
     AIDAI_ITEMS,
     AdverseEventOutcome,
     DiagnosisStatus,
     EncounterKind,
     EpisodeKind,
-    Frequency,
     GenotypeClass,
     Relatedness,
-    Route,
     SeriousCriterion,
     Sex,
-    StopReason,
     Zygosity,
 )
 from remit.drugs import DRUGS

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from remit.core.record import Frequency
+from remit.core.medications import Frequency
 from remit.errors import RecordError
 from remit.interop.courses import Exposure
 from remit.interop.fhir.context import ReadContext

@@ -1,4 +1,4 @@
-"""MedicationStatement <-> :class:`~remit.core.record.MedicationCourse`.
+"""MedicationStatement <-> :class:`~remit.core.medications.MedicationCourse`.
 
 A course is one MedicationStatement: ``effectivePeriod`` from start to stop,
 ``statusReason`` why it stopped, ``reasonCode`` the indication, and one
@@ -19,7 +19,7 @@ from datetime import date
 from typing import Any
 
 from remit.core.doses import dose_amount
-from remit.core.record import Dose, Frequency, MedicationCourse, Route, StopReason
+from remit.core.medications import Dose, Frequency, MedicationCourse, Route, StopReason
 from remit.core.units import to_ucum
 from remit.errors import RecordError, RemitError, UnitError
 from remit.interop.fhir.context import ReadContext, WriteContext

@@ -27,6 +27,7 @@ from datetime import date
 from typing import Any
 
 from remit.core.measurements import Measurement
+from remit.core.medications import MedicationCourse
 from remit.core.record import (
     AdverseEvent,
     Diagnosis,
@@ -34,7 +35,6 @@ from remit.core.record import (
     Encounter,
     Episode,
     Finding,
-    MedicationCourse,
     Observation,
     Patient,
     PatientRecord,

@@ -25,11 +25,11 @@ from types import MappingProxyType
 
 from remit.core.intervals import Op
 from remit.core.measurements import Qualitative
+from remit.core.medications import Frequency
 from remit.core.record import (
     AdverseEventOutcome,
     DiagnosisStatus,
     EncounterKind,
-    Frequency,
 )
 
 BASE = "https://remit.invalid/fhir"

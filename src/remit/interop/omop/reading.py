@@ -27,21 +27,17 @@ from remit.core.analytes import Analyte, ValueKind, analyte
 from remit.core.conditions import CONDITIONS
 from remit.core.findings import FINDING_KINDS, FindingKind
 from remit.core.measurements import Measurement, measure
+from remit.core.medications import Dose, Frequency, MedicationCourse, Route, StopReason
 from remit.core.record import (
     BirthDate,
     Diagnosis,
     DiagnosisStatus,
-    Dose,
     Encounter,
     EncounterKind,
     Finding,
-    Frequency,
-    MedicationCourse,
     Observation,
     Patient,
-    Route,
     Sex,
-    StopReason,
 )
 from remit.errors import RecordError, RemitError, UnknownCodeError
 from remit.interop.courses import Exposure, group_exposures, knows_frequency

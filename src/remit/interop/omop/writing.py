@@ -44,7 +44,13 @@ from remit.core.analytes import ValueKind, analyte
 from remit.core.conditions import CONDITIONS
 from remit.core.intervals import Op
 from remit.core.measurements import Measurement, ReferenceRange
-from remit.core.record import Dose, Encounter, Finding, MedicationCourse, Observation, PatientRecord
+from remit.core.medications import Dose, MedicationCourse
+from remit.core.record import (
+    Encounter,
+    Finding,
+    Observation,
+    PatientRecord,
+)
 from remit.interop.omop.concepts import ConceptMap
 from remit.interop.omop.eras import drug_eras, era_rows
 from remit.interop.omop.rows import Emitter, OmopRows
